@@ -1,0 +1,45 @@
+/*
+ * Per physical CPU state.  Only its own CPU writes most of it; `kick` and
+ * the RT queue lock are how other CPUs ask it for work.
+ */
+#ifndef CORE_CPU_H
+#define CORE_CPU_H
+
+#include <stdint.h>
+#include <arch/spinlock.h>
+#include <vh/config.h>
+
+struct vcpu;
+
+#define VH_MAX_RT_PER_CPU 16
+#define VH_MAX_SLEEPERS 64
+
+/* Time split of a CPU, in ticks. */
+enum cpu_time { CPU_T_RT, CPU_T_BE, CPU_T_HV, CPU_T_IDLE, CPU_T_COUNT };
+
+struct cpu {
+    uint64_t stack_top; /* must stay first: entry.S loads it */
+    uint32_t id;
+    volatile uint32_t online;
+    struct vcpu *cur;    /* running VCPU, NULL when idle */
+    uint64_t quantum_end;
+    uint64_t sleep_min; /* earliest timer of BE-VCPUs blocked here */
+    volatile uint32_t kick; /* another CPU asked for a reschedule */
+    /* real time: this CPU's EDF set */
+    spinlock_t rt_lock;
+    struct vcpu *rt[VH_MAX_RT_PER_CPU];
+    uint32_t n_rt;
+    uint32_t rt_util_ppm; /* admitted utilisation */
+    /* time accounting */
+    uint64_t t_mark;
+    uint32_t t_kind; /* enum cpu_time running since t_mark */
+    uint64_t t_acc[CPU_T_COUNT];
+};
+
+extern struct cpu cpus[VH_MAX_CPUS];
+extern uint32_t cpu_count;
+
+/* This CPU (arch reads its tp). */
+struct cpu *this_cpu(void);
+
+#endif /* CORE_CPU_H */

@@ -1,0 +1,69 @@
+/*
+ * The scheduler: per-CPU EDF for RT-VCPUs, always above one global
+ * weighted round-robin queue of BE-VCPUs.  Tickless: each CPU arms its
+ * one-shot timer for its next event (a release, a budget running out, the
+ * BE quantum end, a sleeping VCPU's timer).
+ *
+ * Lock order: cpu->rt_lock, then be_lock; neither is held while entering a
+ * guest.  The policy pieces (BE pick, EDF pick, job accounting) are plain
+ * functions over plain data so the host tests run the very same code.
+ */
+#ifndef CORE_SCHED_H
+#define CORE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <core/cpu.h>
+#include <core/vcpu.h>
+
+/* Scheduler parameters from the scenario, in ticks. */
+void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick);
+
+/*
+ * Decide what CPU `c` runs now: process due events, charge the running
+ * VCPU, pick, save/load VCPU state, arm the timer.  Returns the VCPU to
+ * enter, or NULL when the CPU has nothing to run.
+ */
+struct vcpu *sched_reschedule(struct cpu *c, uint64_t now);
+/* Idle until there is something to run, then enter it. */
+__attribute__((noreturn)) void sched_idle(struct cpu *c);
+
+/* A blocked BE-VCPU becomes runnable (its timer, an IPI): queue and kick. */
+void sched_be_wake(struct vcpu *v);
+/* A stopped BE-VCPU starts (boot, SBI HSM start, ADU reset). */
+void sched_be_start(struct vcpu *v);
+/* The running BE-VCPU waits for an interrupt until tick `wake_at`. */
+void sched_be_block(struct cpu *c, struct vcpu *v, uint64_t wake_at);
+/* Remove a VCPU from wherever it is queued; it must not be running. */
+void sched_unqueue(struct vcpu *v);
+/* Stop a BE-VCPU wherever it is (a running one is asked by IPI). */
+void sched_vcpu_stop(struct vcpu *v);
+/* Ask the CPU running `v` (if any) to reschedule. */
+void sched_kick_vcpu(struct vcpu *v);
+
+/* ---- pure policy, shared with the host tests ---- */
+struct be_queue {
+    struct vcpu *v[VH_MAX_VCPUS];
+    uint32_t n;
+};
+void be_queue_push(struct be_queue *q, struct vcpu *v);
+bool be_queue_remove(struct be_queue *q, struct vcpu *v);
+/* Best BE-VCPU for `cpu`: credit left, highest priority, FIFO among equals;
+ * refills credits when none has any.  Removes it from the queue. */
+struct vcpu *be_queue_pick(struct be_queue *q, uint32_t cpu);
+bool be_queue_has_for(const struct be_queue *q, uint32_t cpu);
+
+/* Earliest-deadline released RT-VCPU of a CPU's set, or NULL. */
+struct vcpu *edf_pick(struct vcpu *const *set, uint32_t n);
+/* Release due jobs of the set at `now` (counts misses of unfinished jobs). */
+void rt_release_due(struct vcpu *const *set, uint32_t n, uint64_t now);
+/* Charge `v`'s budget for running until `now`; true if it is spent. */
+bool rt_charge(struct vcpu *v, uint64_t now);
+/* Record the first dispatch of a job at `now` (jitter), in ticks. */
+void rt_job_dispatched(struct vcpu *v, uint64_t now);
+/* The job of `v` finished at `now` (wait hypercall). */
+void rt_job_done(struct vcpu *v, uint64_t now);
+
+extern uint64_t sched_ns_per_tick;
+
+#endif /* CORE_SCHED_H */

@@ -1,0 +1,74 @@
+/*
+ * Boot: the first hart sets up the CPUs, the ADUs from the scenario, then
+ * starts the other harts; every CPU then enters the scheduler.
+ */
+#include <core/adu.h>
+#include <core/arch.h>
+#include <core/console.h>
+#include <core/cpu.h>
+#include <core/lib.h>
+#include <core/sched.h>
+#include <platform/platform.h>
+
+extern const struct vh_cfg vh_cfg;
+
+struct cpu cpus[VH_MAX_CPUS];
+uint32_t cpu_count;
+
+void boot_main(unsigned long hartid, unsigned long dtb);
+void secondary_main(unsigned long hartid);
+
+static struct cpu *cpu_setup(uint32_t id, uint64_t stack_top)
+{
+    struct cpu *c = &cpus[id];
+    c->id = id;
+    c->stack_top = stack_top;
+    c->sleep_min = UINT64_MAX;
+    c->t_kind = CPU_T_HV;
+    c->t_mark = arch_time_now();
+    arch_cpu_init(c);
+    c->online = 1;
+    return c;
+}
+
+static uint64_t current_sp(void)
+{
+    uint64_t sp;
+    __asm__ volatile("mv %0, sp" : "=r"(sp));
+    return sp;
+}
+
+/* Stack tops are 16 KiB aligned: round the live sp up. */
+static uint64_t stack_top_of_sp(void)
+{
+    return (current_sp() + 0x3fff) & ~0x3fffULL;
+}
+
+void boot_main(unsigned long hartid, unsigned long dtb)
+{
+    (void)dtb;
+    uint32_t self = platform_cpu_of_hart(hartid);
+    struct cpu *c = cpu_setup(self, stack_top_of_sp());
+    platform_console_init();
+    vh_log("vh %s: scenario '%s', %u CPU(s), %u ADU(s), quantum %lu us", VH_VERSION,
+           vh_cfg.name, vh_cfg.ncpus, vh_cfg.nadus, vh_cfg.quantum_ns / 1000);
+    if (self >= vh_cfg.ncpus) {
+        vh_panic("booted on hart %lu, but the scenario has only %u CPU(s)", hartid, vh_cfg.ncpus);
+    }
+    cpu_count = vh_cfg.ncpus;
+    sched_init(vh_cfg.quantum_ns / platform_ns_per_tick(), platform_ns_per_tick());
+    adu_init_all();
+    for (uint32_t i = 0; i < cpu_count; i++) {
+        if (i != self && arch_cpu_start(i) != 0) {
+            vh_panic("cannot start CPU %u: the scenario wants %u CPUs (run QEMU with -smp %u)", i,
+                     cpu_count, cpu_count);
+        }
+    }
+    sched_idle(c);
+}
+
+void secondary_main(unsigned long hartid)
+{
+    struct cpu *c = cpu_setup(platform_cpu_of_hart(hartid), stack_top_of_sp());
+    sched_idle(c);
+}

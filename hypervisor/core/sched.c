@@ -1,0 +1,287 @@
+/*
+ * Scheduler mechanism: what each CPU runs next and when its timer fires.
+ *
+ * sched_reschedule() is the one decision point, called on every trap exit
+ * that may change what runs (timer, IPI, hypercall, wfi) and from the idle
+ * loop.  RT-VCPUs live in their CPU's set (cpu->rt, under cpu->rt_lock,
+ * taken by other CPUs only to admit, destroy or migrate); BE-VCPUs in one
+ * global queue under be_lock.  A VCPU's state is saved before it is put
+ * where another CPU could pick it.
+ */
+#include <core/adu.h>
+#include <core/arch.h>
+#include <core/console.h>
+#include <core/lib.h>
+#include <core/sched.h>
+
+static spinlock_t be_lock = SPINLOCK_INIT;
+static struct be_queue be_q;
+static volatile uint32_t idle_mask;
+static uint64_t quantum;
+
+void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick)
+{
+    quantum = quantum_ticks;
+    sched_ns_per_tick = ns_per_tick;
+}
+
+static void account(struct cpu *c, uint64_t now, uint32_t kind)
+{
+    c->t_acc[c->t_kind] += now - c->t_mark;
+    c->t_mark = now;
+    c->t_kind = kind;
+}
+
+/* Wake one idle CPU that may run `v` (not the caller). */
+static void kick_idle_for(const struct vcpu *v, uint32_t self)
+{
+    uint32_t mask = idle_mask & v->affinity & ~(1u << self);
+    for (uint32_t cpu = 0; mask != 0; cpu++, mask >>= 1) {
+        if (mask & 1) {
+            arch_ipi_send(cpu);
+            return;
+        }
+    }
+}
+
+/*
+ * A VCPU still on a CPU (it blocked but has not been saved yet) is only
+ * marked: that CPU queues it once its state is saved (put_prev).
+ */
+static void be_make_runnable(struct vcpu *v, uint8_t from)
+{
+    spin_lock(&be_lock);
+    if (v->cpu >= 0 && from == VCPU_BLOCKED) {
+        atomic_or32(&v->pending, VCPU_PEND_WAKE);
+    } else if (v->cpu < 0 && v->state == from) {
+        v->state = VCPU_RUNNABLE;
+        be_queue_push(&be_q, v);
+    }
+    spin_unlock(&be_lock);
+    barrier_full();
+    kick_idle_for(v, this_cpu()->id);
+}
+
+void sched_be_wake(struct vcpu *v)
+{
+    be_make_runnable(v, VCPU_BLOCKED);
+}
+
+void sched_be_start(struct vcpu *v)
+{
+    be_make_runnable(v, VCPU_STOPPED);
+}
+
+void sched_be_block(struct cpu *c, struct vcpu *v, uint64_t wake_at)
+{
+    v->wake_at = wake_at;
+    v->sleep_cpu = (int8_t)c->id;
+    v->state = VCPU_BLOCKED;
+    c->sleep_min = MIN(c->sleep_min, wake_at);
+}
+
+void sched_unqueue(struct vcpu *v)
+{
+    spin_lock(&be_lock);
+    be_queue_remove(&be_q, v);
+    spin_unlock(&be_lock);
+}
+
+void sched_vcpu_stop(struct vcpu *v)
+{
+    spin_lock(&be_lock);
+    if (v->cpu >= 0) {
+        atomic_or32(&v->pending, VCPU_PEND_STOP);
+        spin_unlock(&be_lock);
+        arch_ipi_send((uint32_t)v->cpu);
+        return;
+    }
+    be_queue_remove(&be_q, v);
+    if (v->state != VCPU_FREE) {
+        v->state = VCPU_STOPPED;
+    }
+    spin_unlock(&be_lock);
+}
+
+void sched_kick_vcpu(struct vcpu *v)
+{
+    int cpu = v->cpu;
+    if (cpu >= 0) {
+        arch_ipi_send((uint32_t)cpu);
+    }
+}
+
+/*
+ * Blocked BE-VCPUs belong to the CPU where they blocked: only that CPU
+ * scans them, and only when the earliest of them is due.
+ */
+static void wake_sleepers(struct cpu *c, uint64_t now)
+{
+    uint64_t t = UINT64_MAX;
+    for (uint32_t i = 0; i < VH_MAX_ADUS * VH_MAX_BE_VCPUS; i++) {
+        struct vcpu *v = &vcpu_pool[i];
+        if (v->state != VCPU_BLOCKED || v->sleep_cpu != (int8_t)c->id) {
+            continue;
+        }
+        if (v->wake_at <= now) {
+            sched_be_wake(v);
+        } else {
+            t = MIN(t, v->wake_at);
+        }
+    }
+    c->sleep_min = t;
+}
+
+/* Take `prev` off this CPU and put it where it now belongs. */
+static void put_prev(struct cpu *c, struct vcpu *prev)
+{
+    arch_vcpu_save(prev);
+    if (prev->kind == VCPU_BE) {
+        spin_lock(&be_lock);
+        prev->cpu = -1;
+        spin_unlock(&be_lock);
+    } else {
+        prev->cpu = -1;
+    }
+    if (prev->pending & VCPU_PEND_STOP) {
+        atomic_and32(&prev->pending, ~VCPU_PEND_STOP);
+        if (prev->kind == VCPU_BE) {
+            prev->state = VCPU_STOPPED;
+        }
+        return;
+    }
+    if (prev->kind == VCPU_RT) {
+        if (prev->state == VCPU_RUNNING) {
+            prev->state = VCPU_RUNNABLE;
+        }
+        return;
+    }
+    if (prev->state == VCPU_BLOCKED && (atomic_and32(&prev->pending, ~VCPU_PEND_WAKE) & VCPU_PEND_WAKE)) {
+        prev->state = VCPU_RUNNING; /* woken while still here: queue it */
+    }
+    if (prev->state == VCPU_RUNNING) {
+        spin_lock(&be_lock);
+        prev->state = VCPU_RUNNABLE;
+        be_queue_push(&be_q, prev);
+        spin_unlock(&be_lock);
+        barrier_full();
+        kick_idle_for(prev, c->id);
+    }
+}
+
+static struct vcpu *pick_be(struct cpu *c)
+{
+    if (be_q.n == 0) {
+        return NULL;
+    }
+    spin_lock(&be_lock);
+    struct vcpu *v = be_queue_pick(&be_q, c->id);
+    if (v != NULL) {
+        v->state = VCPU_RUNNING;
+        v->cpu = (int8_t)c->id;
+    }
+    spin_unlock(&be_lock);
+    return v;
+}
+
+static void arm_timer(struct cpu *c)
+{
+    uint64_t t = c->sleep_min;
+    for (uint32_t i = 0; i < c->n_rt; i++) {
+        t = MIN(t, c->rt[i]->rt.next_release);
+    }
+    struct vcpu *cur = c->cur;
+    if (cur != NULL) {
+        if (cur->kind == VCPU_RT) {
+            t = MIN(t, cur->rt.run_start + cur->rt.budget_left);
+        } else {
+            t = MIN(t, c->quantum_end);
+        }
+    }
+    arch_timer_arm(t);
+}
+
+/* The running VCPU keeps the CPU unless something better is due. */
+static bool prev_continues(struct cpu *c, struct vcpu *prev, uint64_t now)
+{
+    if (prev->state != VCPU_RUNNING || (prev->pending & VCPU_PEND_STOP)) {
+        return false;
+    }
+    if (prev->kind == VCPU_RT) {
+        return true; /* EDF decides below */
+    }
+    if (now < c->quantum_end) {
+        return true;
+    }
+    if (be_q.n != 0 && be_queue_has_for(&be_q, c->id)) {
+        return false;
+    }
+    c->quantum_end = now + quantum; /* nobody waits: a new quantum */
+    return true;
+}
+
+static void dispatch(struct cpu *c, struct vcpu *next, uint64_t now)
+{
+    next->state = VCPU_RUNNING;
+    next->cpu = (int8_t)c->id;
+    next->arch.regs.cpu = c;
+    arch_vcpu_load(next);
+    if (next->kind == VCPU_RT) {
+        next->rt.run_start = now;
+    } else {
+        c->quantum_end = now + quantum;
+    }
+}
+
+struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
+{
+    struct vcpu *prev = c->cur;
+    c->kick = 0;
+    if (prev != NULL && prev->kind == VCPU_RT && prev->state == VCPU_RUNNING) {
+        if (rt_charge(prev, now)) {
+            prev->state = VCPU_RT_THROTTLED;
+            prev->rt.st.overruns++;
+        }
+    }
+    spin_lock(&c->rt_lock);
+    rt_release_due(c->rt, c->n_rt, now);
+    struct vcpu *next = edf_pick(c->rt, c->n_rt);
+    spin_unlock(&c->rt_lock);
+
+    if (c->sleep_min <= now) {
+        wake_sleepers(c, now);
+    }
+    if (next == NULL && prev != NULL && prev->kind == VCPU_BE && prev_continues(c, prev, now)) {
+        next = prev;
+    }
+    if (prev != NULL && prev != next) {
+        put_prev(c, prev);
+    }
+    if (next == NULL) {
+        next = pick_be(c);
+    }
+    if (next != NULL && next != prev) {
+        dispatch(c, next, now);
+    }
+    c->cur = next;
+    if (next != NULL && next->kind == VCPU_RT && !next->rt.job_started) {
+        rt_job_dispatched(next, now);
+    }
+    arm_timer(c);
+    account(c, now, next == NULL ? CPU_T_IDLE : next->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
+    return next;
+}
+
+__attribute__((noreturn)) void sched_idle(struct cpu *c)
+{
+    for (;;) {
+        atomic_or32(&idle_mask, 1u << c->id);
+        struct vcpu *next = sched_reschedule(c, arch_time_now());
+        if (next != NULL) {
+            atomic_and32(&idle_mask, ~(1u << c->id));
+            arch_vcpu_enter(next);
+        }
+        arch_cpu_wait();
+        (void)arch_irq_pending_take();
+    }
+}

@@ -1,0 +1,35 @@
+/*
+ * QEMU `virt` board: what the hypervisor needs to know about the machine.
+ * A real board is another folder beside this one with the same header.
+ */
+#ifndef PLATFORM_PLATFORM_H
+#define PLATFORM_PLATFORM_H
+
+#include <stdint.h>
+
+#define PLATFORM_NAME "qemu-virt"
+#define PLATFORM_UART_BASE 0x10000000UL
+#define PLATFORM_TIMEBASE_HZ 10000000UL
+
+/* Harts are numbered 0..N-1 and map 1:1 onto CPUs. */
+static inline uint32_t platform_cpu_of_hart(unsigned long hart)
+{
+    return (uint32_t)hart;
+}
+
+static inline unsigned long platform_hart_of_cpu(uint32_t cpu)
+{
+    return cpu;
+}
+
+static inline uint64_t platform_ns_per_tick(void)
+{
+    return 1000000000UL / PLATFORM_TIMEBASE_HZ;
+}
+
+void platform_console_init(void);
+void platform_console_putc(char c);
+/* A received byte, or -1 when none is waiting. */
+int platform_console_getc(void);
+
+#endif /* PLATFORM_PLATFORM_H */

@@ -1,0 +1,5 @@
+# expect: adu 'ctl': devices: unknown name 'virtio-net'; valid: uart
+[adu ctl]
+memory = 8M
+image = guest
+devices = uart, virtio-net

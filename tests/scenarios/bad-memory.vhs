@@ -1,0 +1,4 @@
+# expect: adu 'ctl': memory: '5M': not a multiple of 2 MiB
+[adu ctl]
+memory = 5M
+image = guest
