@@ -36,8 +36,7 @@ void app_hostile(unsigned long hartid)
     hostile_read(args_get_hex("addr", ram_end));
     if (args_find("addr2", &val, &len))
         hostile_read(args_get_hex("addr2", 0));
-    for (;;)
-        timer_sleep_ms(1000);
+    hart_halt(); /* idle: wfi with interrupts off */
 }
 
 void app_hcall(unsigned long hartid)

@@ -44,6 +44,12 @@ static uint64_t read_cells(const uint8_t *p, uint32_t cells)
     return cells >= 2 ? (uint64_t)be32(p) << 32 | be32(p + 4) : be32(p);
 }
 
+/* True if the property value is a NUL-terminated string. */
+static bool is_string(const uint8_t *val, uint32_t len)
+{
+    return len > 0 && val[len - 1] == '\0';
+}
+
 static bool starts_with(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -100,7 +106,7 @@ static void end_node(struct walker *w)
 static void cpu_prop(struct walker *w, const char *name, const uint8_t *val, uint32_t len)
 {
     if (strcmp(name, "status") == 0)
-        w->cpu_okay = len >= 1 && val[len - 1] == '\0' &&
+        w->cpu_okay = is_string(val, len) &&
                       (strcmp((const char *)val, "okay") == 0 ||
                        strcmp((const char *)val, "ok") == 0);
     else if (strcmp(name, "reg") == 0 && len >= 4 * w->cpus_addr_cells)
@@ -111,14 +117,16 @@ static void cpu_prop(struct walker *w, const char *name, const uint8_t *val, uin
 
 static void property(struct walker *w, const char *name, const uint8_t *val, uint32_t len)
 {
-    enum node_kind k = w->depth > 0 && w->depth <= FDT_MAX_DEPTH ? w->kind[w->depth - 1] : NODE_OTHER;
+    enum node_kind k = NODE_OTHER;
     uint32_t reg_len = 4 * (w->root_addr_cells + w->root_size_cells);
 
+    if (w->depth > 0 && w->depth <= FDT_MAX_DEPTH)
+        k = w->kind[w->depth - 1];
     if (k == NODE_ROOT && strcmp(name, "#address-cells") == 0 && len >= 4)
         w->root_addr_cells = be32(val);
     else if (k == NODE_ROOT && strcmp(name, "#size-cells") == 0 && len >= 4)
         w->root_size_cells = be32(val);
-    else if (k == NODE_CHOSEN && strcmp(name, "bootargs") == 0 && len > 0 && val[len - 1] == '\0')
+    else if (k == NODE_CHOSEN && strcmp(name, "bootargs") == 0 && is_string(val, len))
         w->out->bootargs = (const char *)val;
     else if (k == NODE_CPUS && strcmp(name, "#address-cells") == 0 && len >= 4)
         w->cpus_addr_cells = be32(val);

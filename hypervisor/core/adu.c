@@ -50,7 +50,7 @@ void adu_load(struct adu *a)
         struct vcpu *v = a->be[i];
         v->state = VCPU_STOPPED;
         v->pending = 0;
-        v->credit = v->prio;
+        v->vtime = 0;
         arch_vcpu_reset(v, cfg->entry_gpa, i, cfg->dtb_gpa);
     }
     a->state = ADU_RUNNING;
@@ -118,7 +118,7 @@ void adu_stop(struct adu *a, const char *why)
     }
     vuart_flush(a);
     vh_log("ADU '%s' stopped: %s; other ADUs continue", a->cfg->name, why);
-    adu_quiesce(a, NULL);
+    adu_quiesce(a, this_cpu()->cur);
 }
 
 /*

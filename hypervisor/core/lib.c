@@ -154,6 +154,9 @@ static const char *fmt_one(struct out *o, const char *f, va_list *ap)
     case 'c':
         put(o, (char)va_arg(*ap, int));
         break;
+    case '%':
+        put(o, '%');
+        break;
     default:
         put(o, '%');
         put(o, *f);

@@ -55,6 +55,7 @@ static void be_make_runnable(struct vcpu *v, uint8_t from)
         atomic_or32(&v->pending, VCPU_PEND_WAKE);
     } else if (v->cpu < 0 && v->state == from) {
         v->state = VCPU_RUNNABLE;
+        be_enter_queue(v);
         be_queue_push(&be_q, v);
     }
     spin_unlock(&be_lock);
@@ -229,7 +230,21 @@ static void dispatch(struct cpu *c, struct vcpu *next, uint64_t now)
     if (next->kind == VCPU_RT) {
         next->rt.run_start = now;
     } else {
+        next->be_start = now;
         c->quantum_end = now + quantum;
+    }
+}
+
+/* Charge the running VCPU for the time since it was last charged. */
+static void charge_running(struct vcpu *v, uint64_t now)
+{
+    if (v->kind == VCPU_BE) {
+        uint64_t d = now - v->be_start;
+        be_charge(v, d);
+        v->run_ticks += d;
+        v->be_start = now;
+    } else {
+        v->run_ticks += now - v->rt.run_start;
     }
 }
 
@@ -237,6 +252,9 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
 {
     struct vcpu *prev = c->cur;
     c->kick = 0;
+    if (prev != NULL) {
+        charge_running(prev, now);
+    }
     if (prev != NULL && prev->kind == VCPU_RT && prev->state == VCPU_RUNNING) {
         if (rt_charge(prev, now)) {
             prev->state = VCPU_RT_THROTTLED;
@@ -254,13 +272,14 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     if (next == NULL && prev != NULL && prev->kind == VCPU_BE && prev_continues(c, prev, now)) {
         next = prev;
     }
-    if (prev != NULL && prev != next) {
+    bool prev_off = prev != NULL && prev != next;
+    if (prev_off) {
         put_prev(c, prev);
     }
     if (next == NULL) {
         next = pick_be(c);
     }
-    if (next != NULL && next != prev) {
+    if (next != NULL && (next != prev || prev_off)) {
         dispatch(c, next, now);
     }
     c->cur = next;

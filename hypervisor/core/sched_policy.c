@@ -40,44 +40,46 @@ bool be_queue_has_for(const struct be_queue *q, uint32_t cpu)
     return false;
 }
 
-static struct vcpu *be_best(const struct be_queue *q, uint32_t cpu)
+/*
+ * Best effort is weighted round robin by virtual time (stride scheduling):
+ * running for d ticks advances a VCPU's virtual time by d * BE_STRIDE/prio,
+ * and the queued VCPU with the least virtual time runs next (FIFO among
+ * equals).  So always-runnable VCPUs share a CPU in proportion to their
+ * priorities, and none starves.  A VCPU that wakes up is brought forward
+ * to the queue's clock so that sleeping earns no credit.
+ */
+#define BE_STRIDE 720720ULL /* divisible by every priority 1..16 */
+
+static uint64_t be_clock;
+
+void be_charge(struct vcpu *v, uint64_t ticks)
+{
+    v->vtime += ticks * (BE_STRIDE / v->prio);
+}
+
+void be_enter_queue(struct vcpu *v)
+{
+    if (v->vtime < be_clock) {
+        v->vtime = be_clock;
+    }
+}
+
+struct vcpu *be_queue_pick(struct be_queue *q, uint32_t cpu)
 {
     struct vcpu *best = NULL;
     for (uint32_t i = 0; i < q->n; i++) {
         struct vcpu *v = q->v[i];
-        if (!(v->affinity & (1u << cpu)) || v->credit == 0) {
-            continue;
-        }
-        if (best == NULL || v->prio > best->prio) {
+        if ((v->affinity & (1u << cpu)) && (best == NULL || v->vtime < best->vtime)) {
             best = v;
         }
     }
-    return best;
-}
-
-/*
- * Each BE-VCPU gets `prio` quanta per round: with credit left, the highest
- * priority goes first (FIFO among equals); when no queued VCPU that may run
- * here has credit, a new round starts.  So higher priority runs more and
- * sooner, and nothing starves.
- */
-struct vcpu *be_queue_pick(struct be_queue *q, uint32_t cpu)
-{
-    struct vcpu *v = be_best(q, cpu);
-    if (v == NULL) {
-        if (!be_queue_has_for(q, cpu)) {
-            return NULL;
+    if (best != NULL) {
+        be_queue_remove(q, best);
+        if (best->vtime > be_clock) {
+            be_clock = best->vtime;
         }
-        for (uint32_t i = 0; i < q->n; i++) {
-            if (q->v[i]->credit == 0) {
-                q->v[i]->credit = q->v[i]->prio;
-            }
-        }
-        v = be_best(q, cpu);
     }
-    be_queue_remove(q, v);
-    v->credit--;
-    return v;
+    return best;
 }
 
 struct vcpu *edf_pick(struct vcpu *const *set, uint32_t n)

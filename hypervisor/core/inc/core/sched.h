@@ -48,9 +48,12 @@ struct be_queue {
 };
 void be_queue_push(struct be_queue *q, struct vcpu *v);
 bool be_queue_remove(struct be_queue *q, struct vcpu *v);
-/* Best BE-VCPU for `cpu`: credit left, highest priority, FIFO among equals;
- * refills credits when none has any.  Removes it from the queue. */
+/* Best BE-VCPU for `cpu` (least virtual time); removes it from the queue. */
 struct vcpu *be_queue_pick(struct be_queue *q, uint32_t cpu);
+/* Charge a BE-VCPU for `ticks` of CPU time (weighted by its priority). */
+void be_charge(struct vcpu *v, uint64_t ticks);
+/* A VCPU that was not runnable joins the queue: no credit for sleeping. */
+void be_enter_queue(struct vcpu *v);
 bool be_queue_has_for(const struct be_queue *q, uint32_t cpu);
 
 /* Earliest-deadline released RT-VCPU of a CPU's set, or NULL. */

@@ -50,7 +50,10 @@ struct vcpu {
     volatile int8_t cpu;       /* CPU it runs on, or -1 */
     volatile uint32_t pending; /* VCPU_PEND_* set by other CPUs */
     /* best effort */
-    uint32_t prio, credit, affinity;
+    uint32_t prio, affinity;
+    uint64_t vtime;    /* weighted CPU time (stride) */
+    uint64_t be_start; /* when it last got the CPU */
+    uint64_t run_ticks; /* CPU time it has had */
     uint64_t wake_at; /* BLOCKED: when its own timer fires */
     int8_t sleep_cpu; /* BLOCKED: the CPU that wakes it */
     /* real time */

@@ -1,0 +1,16 @@
+# Host unit tests of the hypervisor's portable core, compiled against the
+# host stand-ins in host-arch/ instead of hypervisor/arch/riscv.
+set(VH_HV ${VH_ROOT}/hypervisor)
+
+function(vh_core_test name)
+  add_executable(${name} ${ARGN})
+  target_include_directories(${name} PRIVATE ${VH_ROOT}/include ${VH_HV}/core/inc
+                             ${CMAKE_CURRENT_LIST_DIR}/host-arch ${VH_HV}/arch/riscv/inc)
+  target_compile_options(${name} PRIVATE ${VH_HOST_WARN_FLAGS} -Wno-missing-prototypes)
+  target_link_libraries(${name} PRIVATE criterion)
+  add_test(NAME ${name} COMMAND ${name})
+endfunction()
+
+vh_core_test(unit_be_policy ${CMAKE_CURRENT_LIST_DIR}/test_be_policy.c ${VH_HV}/core/sched_policy.c)
+vh_core_test(unit_insn ${CMAKE_CURRENT_LIST_DIR}/test_insn.c ${VH_HV}/arch/riscv/insn.c)
+vh_core_test(unit_vuart ${CMAKE_CURRENT_LIST_DIR}/test_vuart.c ${VH_HV}/core/vuart.c)
