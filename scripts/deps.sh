@@ -8,7 +8,7 @@ PKGS="cmake make gcc libc6-dev python3 git
 gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 qemu-system-misc qemu-utils opensbi u-boot-qemu device-tree-compiler
 libcriterion-dev libuv1-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
-nanopb libnanopb-dev libncurses-dev tmux clang"
+nanopb libnanopb-dev libncurses-dev tmux clang dpkg-dev"
 
 missing=""
 for p in $PKGS; do
@@ -17,8 +17,11 @@ for p in $PKGS; do
     fi
 done
 
+HERE=$(cd "$(dirname "$0")" && pwd)
+
 if [ -z "$missing" ]; then
-    exit 0
+    # nanopb's runtime sources for the target come from Debian's source package.
+    exec sh "$HERE/fetch-nanopb.sh"
 fi
 
 echo "vh: missing Debian packages:$missing"
@@ -30,3 +33,6 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends $missing
+
+# nanopb's runtime sources for the target come from Debian's source package.
+exec sh "$HERE/fetch-nanopb.sh"

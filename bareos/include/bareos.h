@@ -66,5 +66,6 @@ const struct app *app_find(const char *name, size_t len);
 const struct app *app_default(void);
 void app_hostile(unsigned long hartid);
 void app_hcall(unsigned long hartid);
+void app_rtapp(unsigned long hartid);
 
 #endif /* BAREOS_H */

@@ -113,6 +113,7 @@ static const struct app apps[] = {
     {"reset", false, app_reset},
     {"echo", false, app_echo},
     {"hcall", false, app_hcall},
+    {"rtapp", false, app_rtapp},
 };
 
 const struct app *app_default(void)

@@ -64,7 +64,7 @@ static bool hc_rt_create(struct vcpu *v, uint64_t gpa)
     }
     struct vh_rt_params copy = *p;
     char why[160] = "";
-    long r = rt_create(v->adu, &copy, why, sizeof why);
+    long r = rt_create(v->adu, &copy, NULL, why, sizeof why);
     if (r < 0) {
         log_refusal(v, "RT-VCPU creation", r, why);
         arch_vcpu_set_ret(v, r, 0);

@@ -7,6 +7,7 @@
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/lib.h>
+#include <core/rt.h>
 #include <core/sched.h>
 #include <platform/platform.h>
 
@@ -57,6 +58,7 @@ void boot_main(unsigned long hartid, unsigned long dtb)
     }
     cpu_count = vh_cfg.ncpus;
     sched_init(vh_cfg.quantum_ns / platform_ns_per_tick(), platform_ns_per_tick());
+    rt_init();
     adu_init_all();
     for (uint32_t i = 0; i < cpu_count; i++) {
         if (i != self && arch_cpu_start(i) != 0) {

@@ -12,7 +12,9 @@
 #include <core/arch.h>
 #include <core/console.h>
 #include <core/lib.h>
+#include <core/rt.h>
 #include <core/sched.h>
+#include <platform/platform.h>
 
 static spinlock_t be_lock = SPINLOCK_INIT;
 static struct be_queue be_q;
@@ -133,6 +135,23 @@ static void wake_sleepers(struct cpu *c, uint64_t now)
     c->sleep_min = t;
 }
 
+static void put_prev_rt(struct vcpu *prev)
+{
+    uint32_t p = prev->pending;
+    if (p & VCPU_PEND_STOP) {
+        atomic_and32(&prev->pending, ~VCPU_PEND_STOP);
+        prev->state = VCPU_FREE; /* destroyed: already out of every set */
+        return;
+    }
+    if (prev->state == VCPU_RUNNING) {
+        prev->state = VCPU_RUNNABLE;
+    }
+    if (p & VCPU_PEND_MIGRATE) {
+        atomic_and32(&prev->pending, ~VCPU_PEND_MIGRATE);
+        rt_migrate_finish(prev);
+    }
+}
+
 /* Take `prev` off this CPU and put it where it now belongs. */
 static void put_prev(struct cpu *c, struct vcpu *prev)
 {
@@ -144,17 +163,13 @@ static void put_prev(struct cpu *c, struct vcpu *prev)
     } else {
         prev->cpu = -1;
     }
-    if (prev->pending & VCPU_PEND_STOP) {
-        atomic_and32(&prev->pending, ~VCPU_PEND_STOP);
-        if (prev->kind == VCPU_BE) {
-            prev->state = VCPU_STOPPED;
-        }
+    if (prev->kind == VCPU_RT) {
+        put_prev_rt(prev);
         return;
     }
-    if (prev->kind == VCPU_RT) {
-        if (prev->state == VCPU_RUNNING) {
-            prev->state = VCPU_RUNNABLE;
-        }
+    if (prev->pending & VCPU_PEND_STOP) {
+        atomic_and32(&prev->pending, ~VCPU_PEND_STOP);
+        prev->state = VCPU_STOPPED;
         return;
     }
     if (prev->state == VCPU_BLOCKED && (atomic_and32(&prev->pending, ~VCPU_PEND_WAKE) & VCPU_PEND_WAKE)) {
@@ -185,11 +200,39 @@ static struct vcpu *pick_be(struct cpu *c)
     return v;
 }
 
-static void arm_timer(struct cpu *c)
+/*
+ * On an emulated board whose CPUs run one after another (QEMU's
+ * round-robin TCG, as with -icount), a CPU whose release is due waits
+ * until the CPU being emulated reaches a timer deadline, and every timer
+ * write that becomes the earliest deadline hands the emulator to the next
+ * CPU.  So a CPU running a guest there also sets its timer a little after
+ * the other CPUs' next releases: the emulator switches over in time, and
+ * the releasing CPU's own timer writes do not give its turn away.  Real
+ * hardware runs CPUs in parallel and skips this.
+ */
+#define SIBLING_NUDGE_TICKS 64
+static uint64_t sibling_releases(const struct cpu *c, uint64_t now)
 {
-    uint64_t t = c->sleep_min;
+    uint64_t t = UINT64_MAX;
+    for (uint32_t i = 0; i < cpu_count; i++) {
+        uint64_t r = cpus[i].next_release + SIBLING_NUDGE_TICKS;
+        if (i != c->id && r > now && r > SIBLING_NUDGE_TICKS) {
+            t = MIN(t, r);
+        }
+    }
+    return t;
+}
+
+static void arm_timer(struct cpu *c, uint64_t now)
+{
+    uint64_t t = c->sleep_min, rel = UINT64_MAX;
     for (uint32_t i = 0; i < c->n_rt; i++) {
-        t = MIN(t, c->rt[i]->rt.next_release);
+        rel = MIN(rel, c->rt[i]->rt.next_release);
+    }
+    c->next_release = rel;
+    t = MIN(t, rel);
+    if (platform_cpus_serialised() && c->cur != NULL) {
+        t = MIN(t, sibling_releases(c, now));
     }
     struct vcpu *cur = c->cur;
     if (cur != NULL) {
@@ -286,7 +329,7 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     if (next != NULL && next->kind == VCPU_RT && !next->rt.job_started) {
         rt_job_dispatched(next, now);
     }
-    arm_timer(c);
+    arm_timer(c, now);
     account(c, now, next == NULL ? CPU_T_IDLE : next->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
     return next;
 }

@@ -30,6 +30,7 @@ struct cpu {
     struct vcpu *rt[VH_MAX_RT_PER_CPU];
     uint32_t n_rt;
     uint32_t rt_util_ppm; /* admitted utilisation */
+    volatile uint64_t next_release; /* earliest RT release here, for siblings */
     /* time accounting */
     uint64_t t_mark;
     uint32_t t_kind; /* enum cpu_time running since t_mark */

@@ -15,11 +15,15 @@ struct adu;
 struct vcpu;
 struct cpu;
 
+/* Mark every RT-VCPU slot free (boot). */
+void rt_init(void);
 /*
  * Create (or with VH_RT_F_DRY_RUN only check) an RT-VCPU of `a`.
- * Returns its id (>= 0) or a VH_E* code; `why` gets a sentence on refusal.
+ * Returns its id (>= 0; 0 for a dry run) or a VH_E* code, *cpu_out the CPU
+ * chosen; `why` gets a sentence on refusal.
  */
-long rt_create(struct adu *a, const struct vh_rt_params *p, char *why, size_t why_len);
+long rt_create(struct adu *a, const struct vh_rt_params *p, int32_t *cpu_out, char *why,
+               size_t why_len);
 /* The running RT-VCPU's job is done: it waits for its next release. */
 void rt_wait(struct cpu *c, struct vcpu *v);
 /* Destroy RT-VCPU `id` of `a` (any state). 0 or VH_E*. */
@@ -32,6 +36,8 @@ struct vcpu *rt_find(const struct adu *a, long id);
 long rt_set(struct adu *a, long id, const struct vh_rt_params *p, char *why, size_t why_len);
 /* Move RT-VCPU `id` to `cpu` after admission there. */
 long rt_migrate(struct adu *a, long id, int32_t cpu, char *why, size_t why_len);
+/* Scheduler: a migrating RT-VCPU has left its old CPU; queue it on the new. */
+void rt_migrate_finish(struct vcpu *v);
 /* Change the ADU's reservation (transactional). */
 long rt_reserve_set(struct adu *a, uint32_t ppm, char *why, size_t why_len);
 

@@ -66,6 +66,7 @@ struct vcpu {
 #define VCPU_PEND_STOP 2u  /* its ADU stops or resets: get off the CPU */
 #define VCPU_PEND_VSSIP 4u /* a guest IPI to inject */
 #define VCPU_PEND_FENCE 8u /* flush its VS-stage TLB and icache */
+#define VCPU_PEND_MIGRATE 16u /* RT: move to migrate_to once off the CPU */
 
 #define VH_MAX_RT_VCPUS 32
 #define VH_MAX_VCPUS (VH_MAX_ADUS * VH_MAX_BE_VCPUS + VH_MAX_RT_VCPUS)

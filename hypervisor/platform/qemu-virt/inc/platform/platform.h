@@ -27,6 +27,16 @@ static inline uint64_t platform_ns_per_tick(void)
     return 1000000000UL / PLATFORM_TIMEBASE_HZ;
 }
 
+/*
+ * True when the CPUs are emulated one after another (QEMU TCG round robin,
+ * as with -icount), so the scheduler helps the emulator switch CPUs at RT
+ * releases (see sched.c).  A real board returns false.
+ */
+static inline int platform_cpus_serialised(void)
+{
+    return 1;
+}
+
 void platform_console_init(void);
 void platform_console_putc(char c);
 /* A received byte, or -1 when none is waiting. */

@@ -1,0 +1,226 @@
+/*
+ * RT-App: the paper's jitter application.  The boot hart (a BE-VCPU) asks
+ * vh for n RT-VCPUs; each job reads the time as its first act, computes its
+ * release jitter, does `work` us of work and waits for its next release.
+ * Jobs keep their numbers in memory shared with the BE-VCPU, which prints a
+ * summary per RT-VCPU every `report` releases, in microseconds, beside
+ * what vh itself measured (misses, overruns).
+ *
+ * bootargs: app=rtapp n=1 period=10000 (us) budget=1000 (us) deadline=
+ *   work=20 (us) cpu=auto|N report=100 releases=0 (0: forever)
+ *   spin=K (RT-VCPU K never finishes a job: budget enforcement test)
+ *   extra=US (then ask for one more with this budget: refusal test)
+ *   script=migrate|reserve|set (live changes after the first report)
+ */
+#include "bareos.h"
+#include "kprintf.h"
+#include "lib.h"
+#include "riscv.h"
+#include "vhcall.h"
+
+#define RTAPP_MAX 8
+#define RTAPP_STACK 4096
+
+struct rtapp_slot {
+    volatile uint64_t count, min, max, sum, sumsq; /* jitter, in ticks */
+    uint64_t work_ticks;
+    bool spin;
+    long id;
+};
+
+static struct rtapp_slot slots[RTAPP_MAX];
+static uint8_t stacks[RTAPP_MAX][RTAPP_STACK] __attribute__((aligned(16)));
+
+void rtapp_job(uint64_t idx, uint64_t release);
+
+/* One RT-VCPU: runs forever, one job per release. */
+void rtapp_job(uint64_t idx, uint64_t release)
+{
+    struct rtapp_slot *s = &slots[idx];
+    for (;;) {
+        uint64_t now = rdtime();
+        uint64_t j = now - release;
+        s->sum += j;
+        s->sumsq += j * j;
+        if (s->count == 0 || j < s->min)
+            s->min = j;
+        if (j > s->max)
+            s->max = j;
+        s->count++;
+        while (s->spin || rdtime() - now < s->work_ticks)
+            ;
+        vh_rt_wait(&release);
+    }
+}
+
+static uint64_t isqrt(uint64_t v)
+{
+    uint64_t r = 0, bit = 1ULL << 62;
+    while (bit > v)
+        bit >>= 2;
+    while (bit) {
+        if (v >= r + bit) {
+            v -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+        bit >>= 2;
+    }
+    return r;
+}
+
+/* ticks (100 ns) as "x.yz" microseconds, from a value scaled by 100. */
+static void print_summary(unsigned i, const struct rtapp_slot *s)
+{
+    uint64_t n = s->count, sum = s->sum, sumsq = s->sumsq;
+    if (n == 0)
+        return;
+    /* hundredths of a tick = ns: avg_ns = sum*100/n */
+    uint64_t avg_ns = sum * 100 / n;
+    /* n^2 * variance = n * sumsq - sum^2, in ticks^2; 1 tick = 100 ns */
+    uint64_t sd_ns = isqrt((n * sumsq - sum * sum) * 10000) / n;
+    struct vh_rt_stats st = {0};
+    struct vh_rt_info info = {0};
+    vh_rt_stats(s->id, &st);
+    vh_rt_query(s->id, &info);
+    kprintf("rtapp: rt %u (vcpu %ld, cpu %d): releases %lu jitter avg %lu.%02lu us sd %lu.%02lu us "
+            "min %lu.%01lu us max %lu.%01lu us misses %lu overruns %lu (vh: max %lu ns)\n",
+            i, s->id, info.cpu, (unsigned long)n, (unsigned long)(avg_ns / 1000),
+            (unsigned long)(avg_ns % 1000 / 10), (unsigned long)(sd_ns / 1000),
+            (unsigned long)(sd_ns % 1000 / 10), (unsigned long)(s->min / 10),
+            (unsigned long)(s->min % 10), (unsigned long)(s->max / 10), (unsigned long)(s->max % 10),
+            (unsigned long)st.misses, (unsigned long)st.overruns, (unsigned long)st.jitter_max_ns);
+}
+
+static long create_one(unsigned i, uint64_t period_us, uint64_t deadline_us, uint64_t budget_us,
+                       long cpu)
+{
+    struct vh_rt_params p = {
+        .entry = (uint64_t)(uintptr_t)rtapp_job,
+        .arg = i,
+        .stack = (uint64_t)(uintptr_t)&stacks[i][RTAPP_STACK],
+        .period_ns = period_us * 1000,
+        .deadline_ns = deadline_us * 1000,
+        .budget_ns = budget_us * 1000,
+        .cpu = (int32_t)cpu,
+    };
+    long id = -1;
+    long err = vh_rt_create(&p, &id);
+    if (err != 0) {
+        kprintf("rtapp: RT-VCPU %u (period %lu us, budget %lu us) refused: %s (%s)\n", i,
+                (unsigned long)period_us, (unsigned long)budget_us, vh_errname(err), vh_strerror(err));
+        return err;
+    }
+    slots[i].id = id;
+    kprintf("rtapp: RT-VCPU %u created: vcpu %ld, period %lu us, budget %lu us\n", i, id,
+            (unsigned long)period_us, (unsigned long)budget_us);
+    return 0;
+}
+
+static void print_info(const char *when)
+{
+    struct vh_info info = {0};
+    vh_hc_info(&info);
+    kprintf("rtapp: %s: reservation %lu ppm, used %lu ppm\n", when,
+            (unsigned long)info.reserve_ppm, (unsigned long)info.reserve_used_ppm);
+}
+
+static void print_params(long id, const char *when)
+{
+    struct vh_rt_info q = {0};
+    long err = vh_rt_query(id, &q);
+    kprintf("rtapp: %s: vcpu %ld on cpu %d period %lu us deadline %lu us budget %lu us (%s)\n",
+            when, id, q.cpu, (unsigned long)(q.params.period_ns / 1000),
+            (unsigned long)(q.params.deadline_ns / 1000), (unsigned long)(q.params.budget_ns / 1000),
+            vh_errname(err));
+}
+
+/* Live changes after the first report, each refusal shown with state unchanged. */
+static void run_script(const char *name, size_t len, unsigned n)
+{
+    long id = slots[0].id;
+    if (len == 7 && strncmp(name, "migrate", 7) == 0) {
+        struct vh_info info = {0};
+        vh_hc_info(&info);
+        struct vh_rt_info q = {0};
+        vh_rt_query(id, &q);
+        long to = (q.cpu + 1) % (long)info.ncpus;
+        long err = vh_rt_migrate(id, to);
+        kprintf("rtapp: migrate vcpu %ld from cpu %d to cpu %ld: %s\n", id, q.cpu, to, vh_errname(err));
+        print_params(id, "after migrate");
+    } else if (len == 7 && strncmp(name, "reserve", 7) == 0) {
+        print_info("before");
+        long err = vh_reserve_set(1000);
+        kprintf("rtapp: shrink reservation to 0.1%%: %s (%s)\n", vh_errname(err), vh_strerror(err));
+        print_info("after refused shrink");
+        err = vh_reserve_set(400000);
+        kprintf("rtapp: grow reservation to 40%%: %s\n", vh_errname(err));
+        print_info("after grow");
+    } else if (len == 3 && strncmp(name, "set", 3) == 0) {
+        print_params(id, "before");
+        struct vh_rt_params p = {.budget_ns = 9900000};
+        long err = vh_rt_set(id, &p);
+        kprintf("rtapp: set budget 9900 us: %s (%s)\n", vh_errname(err), vh_strerror(err));
+        print_params(id, "after refused set");
+        p.budget_ns = 2000000;
+        err = vh_rt_set(id, &p);
+        kprintf("rtapp: set budget 2000 us: %s\n", vh_errname(err));
+        print_params(id, "after set");
+    }
+    (void)n;
+}
+
+void app_rtapp(unsigned long hartid)
+{
+    unsigned n = (unsigned)args_get_u64("n", 1);
+    uint64_t period = args_get_u64("period", 10000);
+    uint64_t budget = args_get_u64("budget", period / 10);
+    uint64_t deadline = args_get_u64("deadline", period);
+    uint64_t work = args_get_u64("work", 20);
+    uint64_t report = args_get_u64("report", 100);
+    uint64_t releases = args_get_u64("releases", 0);
+    const char *v;
+    size_t vlen;
+    long cpu = -1;
+    if (args_find("cpu", &v, &vlen) && !(vlen == 4 && strncmp(v, "auto", 4) == 0))
+        cpu = (long)args_get_u64("cpu", 0);
+    long spin = args_find("spin", &v, &vlen) ? (long)args_get_u64("spin", 0) : -1;
+    (void)hartid;
+    if (!g_boot.under_vh) {
+        kprintf("rtapp: not under vh: RT-VCPUs need the hypervisor\n");
+        return;
+    }
+    n = n > RTAPP_MAX ? RTAPP_MAX : n;
+    kprintf("rtapp: %u RT-VCPU(s), period %lu us, deadline %lu us, budget %lu us, work %lu us\n", n,
+            (unsigned long)period, (unsigned long)deadline, (unsigned long)budget, (unsigned long)work);
+    unsigned made = 0;
+    for (unsigned i = 0; i < n; i++) {
+        slots[i].work_ticks = work * 10;
+        slots[i].spin = (long)i == spin;
+        if (create_one(i, period, deadline, budget, cpu) == 0)
+            made++;
+    }
+    if (args_find("extra", &v, &vlen) && made < RTAPP_MAX) {
+        create_one(made, period, period, args_get_u64("extra", 0), cpu);
+    }
+    bool scripted = !args_find("script", &v, &vlen);
+    uint64_t next_report = report;
+    for (;;) {
+        timer_sleep_ms(period / 1000 ? period / 1000 : 1);
+        if (slots[0].count < next_report)
+            continue;
+        for (unsigned i = 0; i < made; i++)
+            print_summary(i, &slots[i]);
+        if (!scripted) {
+            run_script(v, vlen, made);
+            scripted = true;
+        }
+        if (releases != 0 && next_report >= releases) {
+            kprintf("rtapp: done\n");
+            for (;;)
+                timer_sleep_ms(1000);
+        }
+        next_report += report;
+    }
+}
