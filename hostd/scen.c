@@ -1,0 +1,88 @@
+/*
+ * Scenario lookup for vhd (see scen.h).
+ */
+#include "scen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+static int vhd__scen_path(const char *src, const char *name, char *out, size_t cap)
+{
+    static const char *const dirs[] = {"scenarios", "tests/qemu/scenarios"};
+    for (unsigned i = 0; i < 2; i++) {
+        snprintf(out, cap, "%s/%s/%s.vhs", src, dirs[i], name);
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* The ELF holding the symbols of an ADU's image (the scenario names the
+ * raw .bin or a registered image name; the build keeps the .elf beside). */
+static void vhd__scen_image(const struct vhs_adu *a, const char *build, char *out, size_t cap)
+{
+    out[0] = 0;
+    const char *ref = a->image_ref;
+    if (!ref)
+        return;
+    if (strcmp(ref, "bareos") == 0) {
+        snprintf(out, cap, "%s/target/bareos/bareos.elf", build);
+        return;
+    }
+    const char *p = a->image_path ? a->image_path : ref;
+    size_t n = strlen(p);
+    if (n > 4 && strcmp(p + n - 4, ".bin") == 0 && n < cap) {
+        snprintf(out, cap, "%.*s.elf", (int)(n - 4), p);
+        if (access(out, R_OK) == 0)
+            return;
+    }
+    snprintf(out, cap, "%s", p);
+}
+
+int vhd_scen_load(const char *src, const char *build, const char *name, struct vhd_scen_info *o,
+                  char *why, size_t wl)
+{
+    memset(o, 0, sizeof(*o));
+    if (vhd__scen_path(src, name, o->file, sizeof(o->file))) {
+        snprintf(why, wl, "no scenario '%s': looked for %s/scenarios/%s.vhs and "
+                 "%s/tests/qemu/scenarios/%s.vhs", name, src, name, src, name);
+        return -1;
+    }
+    snprintf(o->hv_elf, sizeof(o->hv_elf), "%s/target/scenarios/vh-%s.elf", build, name);
+    struct vhs_options opt;
+    vhs_options_init(&opt);
+    opt.skip_images = 1;
+    struct vhs_scenario *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(why, wl, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    if (vhs_load(s, o->file, &opt)) {
+        snprintf(why, wl, "scenario %s: %s", o->file, s->diag.n ? s->diag.msg[0] : "invalid");
+        rc = -1;
+    } else {
+        o->ncpus = s->cfg.ncpus;
+        o->nadus = s->nadus < VHD_SCEN_MAX_ADUS ? s->nadus : VHD_SCEN_MAX_ADUS;
+        for (unsigned i = 0; i < o->nadus; i++) {
+            snprintf(o->adu[i], sizeof(o->adu[i]), "%s", s->adu[i].cfg->name);
+            vhd__scen_image(&s->adu[i], build, o->image[i], sizeof(o->image[i]));
+        }
+    }
+    vhs_free(s);
+    free(s);
+    vhs_options_free(&opt);
+    return rc;
+}
+
+int vhd_scen_find_adu(const struct vhd_scen_info *s, const char *adu)
+{
+    for (unsigned i = 0; i < s->nadus; i++)
+        if (strcmp(s->adu[i], adu) == 0)
+            return (int)i;
+    return -1;
+}

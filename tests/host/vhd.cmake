@@ -1,0 +1,9 @@
+# End-to-end tests of vhd + vhctl against vh-fake-target, included from
+# tests/CMakeLists.txt.  One CTest test per case of test_vhd_e2e.py; each
+# starts and cleans up its own processes within its timeout.
+foreach(case basic refusal stats console reboot readonly malformed qemu_cmdline)
+  add_test(NAME host_vhd_${case}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_vhd_e2e.py
+                   ${CMAKE_BINARY_DIR} ${case})
+  set_tests_properties(host_vhd_${case} PROPERTIES TIMEOUT 90 LABELS host)
+endforeach()
