@@ -20,6 +20,7 @@ static const char vhctl__usage[] =
     "  stats [--follow] [--rate HZ] [--count N]   jitter, misses, overruns, CPU split\n"
     "  console ADU                                an ADU's console (Ctrl-] detaches)\n"
     "  link stats                                 link counters on both ends\n"
+    "  campaign run FILE | check FILE             scripted test campaigns (docs/campaigns.md)\n"
     "\n"
     "options:\n"
     "  -s SOCKET      vhd's socket (default $XDG_RUNTIME_DIR/vhd.sock, /run/vhd.sock as\n"
@@ -41,10 +42,10 @@ struct vhctl__verb {
 static const struct vhctl__verb vhctl__verbs[] = {
     {"target", vhctl_cmd_target}, {"status", vhctl_cmd_status}, {"adu", vhctl_cmd_adu},
     {"vcpu", vhctl_cmd_vcpu},     {"stats", vhctl_cmd_stats},   {"console", vhctl_cmd_console},
-    {"link", vhctl_cmd_link},
+    {"link", vhctl_cmd_link},     {"campaign", vhctl_cmd_campaign},
 };
 static const char *const vhctl__verb_names[] = {"target", "status", "adu",  "vcpu", "stats",
-                                                "console", "link",  "help", NULL};
+                                                "console", "link",  "campaign", "help", NULL};
 
 /* Take a global option's value: "-s X", "-sX", "--timeout X", "--timeout=X". */
 static const char *vhctl__value(int argc, char **argv, int *i, const char *lng)

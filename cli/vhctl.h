@@ -71,6 +71,7 @@ int vhctl_cmd_vcpu(struct vhctl *v, int argc, char **argv);
 int vhctl_cmd_stats(struct vhctl *v, int argc, char **argv);
 int vhctl_cmd_console(struct vhctl *v, int argc, char **argv);
 int vhctl_cmd_link(struct vhctl *v, int argc, char **argv);
+int vhctl_cmd_campaign(struct vhctl *v, int argc, char **argv); /* campaign_run.c */
 
 /* 1 if argv holds -h/--help (the verb then prints its help). */
 int vhctl_wants_help(int argc, char **argv);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "kprintf.h"
+#include "vhcall.h"
+#include "bareos.h"
 #include "lib.h"
 #include "spinlock.h"
 #include "uart.h"
@@ -40,6 +42,13 @@ static void sink_flush(struct sink *s)
 {
     if (!s->console)
         return;
+    if (g_boot.under_vh) {
+        /* One hypercall per buffer: vh keeps each ADU's lines whole, so
+         * no lock is held across slow UART traps. */
+        vh_console_put(s->buf, s->len);
+        s->len = 0;
+        return;
+    }
     if (!s->locked) {
         s->irq_flags = spin_lock_irqsave(&console_lock);
         s->locked = true;
@@ -242,7 +251,8 @@ void kvprintf(const char *fmt, va_list ap)
 
     format(&s, fmt, ap);
     sink_flush(&s);
-    spin_unlock_irqrestore(&console_lock, s.irq_flags);
+    if (s.locked)
+        spin_unlock_irqrestore(&console_lock, s.irq_flags);
 }
 
 void kprintf(const char *fmt, ...)

@@ -1,35 +1,44 @@
 /*
- * Physical console output: whole tagged lines under one lock, so output of
- * different ADUs and of the hypervisor never interleaves inside a line.
- * The control-channel layer replaces the raw writer with framed channels.
+ * Console output.  Lines of the hypervisor and of each ADU go through the
+ * management agent (core/mgmt.c), which writes them as plain tagged text
+ * ("[ctl] line") until a host says hello and as framed channels after;
+ * either way a line is written whole, never interleaved with another.
+ * Before the agent is up (early boot) and on panic, lines go out raw.
+ * Lock order: the management lock is a leaf; nothing is taken under it.
  */
 #include <arch/spinlock.h>
 #include <core/arch.h>
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/lib.h>
+#include <core/mgmt.h>
 #include <platform/platform.h>
 
-static spinlock_t console_lock = SPINLOCK_INIT;
+static spinlock_t raw_lock = SPINLOCK_INIT;
 
-static void raw_write(const char *s, size_t n)
+void console_raw(const uint8_t *buf, size_t len)
 {
-    for (size_t i = 0; i < n; i++) {
-        platform_console_putc(s[i]);
+    for (size_t i = 0; i < len; i++) {
+        platform_console_putc((char)buf[i]);
     }
 }
 
-void console_line(const char *tag, const char *text, size_t len)
+static void raw_line(const char *tag, const char *text, size_t len)
 {
-    spin_lock(&console_lock);
+    spin_lock(&raw_lock);
     platform_console_putc('[');
-    raw_write(tag, strlen(tag));
-    platform_console_putc(']');
-    platform_console_putc(' ');
-    raw_write(text, len);
-    platform_console_putc('\r');
-    platform_console_putc('\n');
-    spin_unlock(&console_lock);
+    console_raw((const uint8_t *)tag, strlen(tag));
+    console_raw((const uint8_t *)"] ", 2);
+    console_raw((const uint8_t *)text, len);
+    console_raw((const uint8_t *)"\r\n", 2);
+    spin_unlock(&raw_lock);
+}
+
+void console_line(int adu_id, const char *tag, const char *text, size_t len)
+{
+    if (!mgmt_console_line(adu_id, tag, text, len)) {
+        raw_line(tag, text, len);
+    }
 }
 
 void vh_log(const char *fmt, ...)
@@ -39,7 +48,7 @@ void vh_log(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vh_vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    console_line("vh", buf, MIN((size_t)n, sizeof buf - 1));
+    console_line(-1, "vh", buf, MIN((size_t)n, sizeof buf - 1));
 }
 
 __attribute__((noreturn)) void vh_panic(const char *fmt, ...)
@@ -47,11 +56,10 @@ __attribute__((noreturn)) void vh_panic(const char *fmt, ...)
     char buf[192];
     va_list ap;
     va_start(ap, fmt);
-    int n = vh_vsnprintf(buf, sizeof buf, fmt, ap);
+    vh_vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     char line[240];
     int m = vh_snprintf(line, sizeof line, "PANIC on cpu %u: %s", this_cpu()->id, buf);
-    (void)n;
-    console_line("vh", line, MIN((size_t)m, sizeof line - 1));
+    raw_line("vh", line, MIN((size_t)m, sizeof line - 1)); /* not through the agent: it may be what broke */
     arch_halt();
 }

@@ -171,6 +171,13 @@ bool hcall_dispatch(struct cpu *c, struct vcpu *v, unsigned long fid)
                          rt_migrate(v->adu, (long)a0, (int32_t)a1, why, sizeof why), why);
     case VH_HC_RT_DESTROY:
         return hc_result(v, "RT-VCPU destruction", rt_destroy(v->adu, (long)a0), "no such RT-VCPU");
+    case VH_HC_BE_AFFINITY:
+        if (a0 >= v->adu->cfg->n_be_vcpus) {
+            arch_vcpu_set_ret(v, VH_ENOENT, 0);
+            return false;
+        }
+        arch_vcpu_set_ret(v, sched_be_set_affinity(v->adu->be[a0], (uint32_t)a1), 0);
+        return false;
     case VH_HC_RESERVE_SET:
         if (!(v->adu->cfg->caps & VH_CAP(RESERVE))) {
             return hc_result(v, "reservation change", VH_EPERM, "the ADU lacks the 'reserve' capability");

@@ -7,11 +7,14 @@
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/lib.h>
+#include <core/fdt.h>
+#include <core/mgmt.h>
 #include <core/rt.h>
 #include <core/sched.h>
 #include <platform/platform.h>
 
 extern const struct vh_cfg vh_cfg;
+extern uint64_t vh_boot_time;
 
 struct cpu cpus[VH_MAX_CPUS];
 uint32_t cpu_count;
@@ -45,9 +48,24 @@ static uint64_t stack_top_of_sp(void)
     return (current_sp() + 0x3fff) & ~0x3fffULL;
 }
 
+/*
+ * A boot id that differs on every boot, so hosts notice resets: the
+ * board's random seed from the device tree (QEMU fills /chosen/rng-seed,
+ * even under -icount), mixed with the time.
+ */
+static uint64_t make_boot_id(unsigned long dtb)
+{
+    uint64_t id = 0x9e3779b97f4a7c15ULL ^ arch_time_now();
+    uint32_t len = 0;
+    const uint8_t *seed = fdt_top_prop((const void *)dtb, "chosen", "rng-seed", &len);
+    for (uint32_t i = 0; seed != NULL && i < len; i++) {
+        id = (id ^ seed[i]) * 0x100000001b3ULL;
+    }
+    return id;
+}
+
 void boot_main(unsigned long hartid, unsigned long dtb)
 {
-    (void)dtb;
     uint32_t self = platform_cpu_of_hart(hartid);
     struct cpu *c = cpu_setup(self, stack_top_of_sp());
     platform_console_init();
@@ -57,6 +75,8 @@ void boot_main(unsigned long hartid, unsigned long dtb)
         vh_panic("booted on hart %lu, but the scenario has only %u CPU(s)", hartid, vh_cfg.ncpus);
     }
     cpu_count = vh_cfg.ncpus;
+    vh_boot_time = arch_time_now();
+    mgmt_init(make_boot_id(dtb));
     sched_init(vh_cfg.quantum_ns / platform_ns_per_tick(), platform_ns_per_tick());
     rt_init();
     adu_init_all();
@@ -72,5 +92,6 @@ void boot_main(unsigned long hartid, unsigned long dtb)
 void secondary_main(unsigned long hartid)
 {
     struct cpu *c = cpu_setup(platform_cpu_of_hart(hartid), stack_top_of_sp());
+    mgmt_cpu_online(c);
     sched_idle(c);
 }

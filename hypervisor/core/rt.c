@@ -224,6 +224,7 @@ static void rt_init_vcpu(struct vcpu *v, struct adu *a, const struct vh_rt_param
     v->pending = 0;
     v->migrate_to = -1;
     v->run_ticks = 0;
+    v->rt_entry = p->entry;
     v->rt.period = t->period;
     v->rt.deadline = t->deadline;
     v->rt.budget = t->budget;

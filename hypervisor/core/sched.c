@@ -12,6 +12,7 @@
 #include <core/arch.h>
 #include <core/console.h>
 #include <core/lib.h>
+#include <core/mgmt.h>
 #include <core/rt.h>
 #include <core/sched.h>
 #include <platform/platform.h>
@@ -27,7 +28,7 @@ void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick)
     sched_ns_per_tick = ns_per_tick;
 }
 
-static void account(struct cpu *c, uint64_t now, uint32_t kind)
+void sched_account(struct cpu *c, uint64_t now, uint32_t kind)
 {
     c->t_acc[c->t_kind] += now - c->t_mark;
     c->t_mark = now;
@@ -104,6 +105,23 @@ void sched_vcpu_stop(struct vcpu *v)
         v->state = VCPU_STOPPED;
     }
     spin_unlock(&be_lock);
+}
+
+long sched_be_set_affinity(struct vcpu *v, uint32_t mask)
+{
+    if (v->kind != VCPU_BE || mask == 0 || (mask >> cpu_count) != 0) {
+        return VH_EINVAL;
+    }
+    spin_lock(&be_lock);
+    v->affinity = mask;
+    int cpu = v->cpu;
+    spin_unlock(&be_lock);
+    if (cpu >= 0 && !(mask & (1u << cpu))) {
+        arch_ipi_send((uint32_t)cpu);
+    }
+    barrier_full();
+    kick_idle_for(v, this_cpu()->id);
+    return 0;
 }
 
 void sched_kick_vcpu(struct vcpu *v)
@@ -231,6 +249,7 @@ static void arm_timer(struct cpu *c, uint64_t now)
     }
     c->next_release = rel;
     t = MIN(t, rel);
+    t = MIN(t, mgmt_next_tick(c));
     if (platform_cpus_serialised() && c->cur != NULL) {
         t = MIN(t, sibling_releases(c, now));
     }
@@ -254,6 +273,9 @@ static bool prev_continues(struct cpu *c, struct vcpu *prev, uint64_t now)
     if (prev->kind == VCPU_RT) {
         return true; /* EDF decides below */
     }
+    if (!(prev->affinity & (1u << c->id))) {
+        return false; /* its affinity changed */
+    }
     if (now < c->quantum_end) {
         return true;
     }
@@ -276,6 +298,20 @@ static void dispatch(struct cpu *c, struct vcpu *next, uint64_t now)
         next->be_start = now;
         c->quantum_end = now + quantum;
     }
+}
+
+bool sched_rt_quiet(const struct cpu *c, uint64_t now, uint64_t window)
+{
+    if (c->cur != NULL && c->cur->kind == VCPU_RT) {
+        return false;
+    }
+    for (uint32_t i = 0; i < c->n_rt; i++) {
+        const struct vcpu *v = c->rt[i];
+        if (v->state == VCPU_RUNNABLE || v->rt.next_release <= now + window) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Charge the running VCPU for the time since it was last charged. */
@@ -315,7 +351,11 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     if (next == NULL && prev != NULL && prev->kind == VCPU_BE && prev_continues(c, prev, now)) {
         next = prev;
     }
-    bool prev_off = prev != NULL && prev != next;
+    /* Off and on again when the pick is the same RT-VCPU but a new job (it
+     * was released in this call): dispatch resets its accounting. */
+    /* Off and on again when the pick is the same RT-VCPU but a new job (it
+     * was released in this call): dispatch resets its accounting. */
+    bool prev_off = prev != NULL && (prev != next || prev->state != VCPU_RUNNING);
     if (prev_off) {
         put_prev(c, prev);
     }
@@ -330,7 +370,6 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
         rt_job_dispatched(next, now);
     }
     arm_timer(c, now);
-    account(c, now, next == NULL ? CPU_T_IDLE : next->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
     return next;
 }
 
@@ -338,12 +377,18 @@ __attribute__((noreturn)) void sched_idle(struct cpu *c)
 {
     for (;;) {
         atomic_or32(&idle_mask, 1u << c->id);
-        struct vcpu *next = sched_reschedule(c, arch_time_now());
+        uint64_t now = arch_time_now();
+        struct vcpu *next = sched_reschedule(c, now);
         if (next != NULL) {
             atomic_and32(&idle_mask, ~(1u << c->id));
+            sched_account(c, arch_time_now(), next->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
             arch_vcpu_enter(next);
         }
+        sched_account(c, arch_time_now(), CPU_T_IDLE);
         arch_cpu_wait();
-        (void)arch_irq_pending_take();
+        now = arch_time_now();
+        sched_account(c, now, CPU_T_HV);
+        uint32_t irqs = arch_irq_pending_take();
+        mgmt_poll(c, now, (irqs & VH_IRQF_EXT) != 0);
     }
 }

@@ -19,7 +19,7 @@ void vuart_flush(struct adu *a)
 {
     struct vuart *u = &a->vuart;
     if (u->len != 0) {
-        console_line(a->cfg->name, u->line, u->len);
+        console_line((int)a->id, a->cfg->name, u->line, u->len);
         u->len = 0;
     }
 }
@@ -29,7 +29,7 @@ void vuart_putc(struct adu *a, char ch)
     struct vuart *u = &a->vuart;
     spin_lock(&a->lock);
     if (ch == '\n') {
-        console_line(a->cfg->name, u->line, u->len);
+        console_line((int)a->id, a->cfg->name, u->line, u->len);
         u->len = 0;
     } else if (ch != '\r') {
         u->line[u->len++] = ch;

@@ -133,3 +133,44 @@ def done():
         sys.exit(1)
     print("all checks passed")
     sys.exit(0)
+
+
+class Vhd:
+    """vhd with one `qemu:` target, driven through vhctl (JSON output)."""
+
+    def __init__(self, scenario, extra=""):
+        import tempfile
+        self.dir = tempfile.mkdtemp(prefix="vhtest-")
+        self.sock = os.path.join(self.dir, "vhd.sock")
+        self.log = open(os.path.join(self.dir, "vhd.log"), "w")
+        self.proc = subprocess.Popen([os.path.join(BUILD, "hostd", "vhd"), "--socket", self.sock,
+                                      "--build-dir", BUILD, "--target", "t=qemu:%s%s" % (scenario, extra)],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def ctl(self, *args, timeout=20):
+        import json
+        cmd = [os.path.join(BUILD, "cli", "vhctl"), "-s", self.sock, "-o", "json"] + list(args)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        out = [json.loads(l) for l in p.stdout.splitlines() if l.strip().startswith("{")]
+        return p.returncode, out, p.stderr
+
+    def wait_up(self, seconds=30):
+        end = time.time() + seconds
+        while time.time() < end:
+            rc, out, _ = self.ctl("status", timeout=10)
+            if rc == 0:
+                return True
+            time.sleep(0.5)
+        return False
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+    def log_tail(self):
+        with open(os.path.join(self.dir, "vhd.log")) as f:
+            return f.read()[-2000:]

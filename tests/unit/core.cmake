@@ -14,3 +14,12 @@ endfunction()
 vh_core_test(unit_be_policy ${CMAKE_CURRENT_LIST_DIR}/test_be_policy.c ${VH_HV}/core/sched_policy.c)
 vh_core_test(unit_insn ${CMAKE_CURRENT_LIST_DIR}/test_insn.c ${VH_HV}/arch/riscv/insn.c)
 vh_core_test(unit_vuart ${CMAKE_CURRENT_LIST_DIR}/test_vuart.c ${VH_HV}/core/vuart.c)
+
+# The scheduler (sched.c via sim_sched.c, sched_policy.c) and admission
+# (admit.c) on a simulated clock; host-platform/ stands in for the board.
+set(VH_SIM_SOURCES ${CMAKE_CURRENT_LIST_DIR}/sim_arch.c ${CMAKE_CURRENT_LIST_DIR}/sim_sched.c
+    ${CMAKE_CURRENT_LIST_DIR}/host_lib.c ${VH_HV}/core/sched_policy.c ${VH_HV}/core/admit.c)
+foreach(t edf_sim admit)
+  vh_core_test(unit_${t} ${CMAKE_CURRENT_LIST_DIR}/test_${t}.c ${VH_SIM_SOURCES})
+  target_include_directories(unit_${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/host-platform)
+endforeach()

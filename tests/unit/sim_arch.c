@@ -71,6 +71,22 @@ uint32_t arch_irq_pending_take(void)
     return 0;
 }
 
+/* The management agent (core/mgmt.c) has nothing to do on the simulated CPUs. */
+uint64_t mgmt_next_tick(const struct cpu *c);
+uint64_t mgmt_next_tick(const struct cpu *c)
+{
+    (void)c;
+    return UINT64_MAX;
+}
+
+void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq);
+void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq)
+{
+    (void)c;
+    (void)now;
+    (void)ext_irq;
+}
+
 /* No migrations in these simulations. */
 void rt_migrate_finish(struct vcpu *v)
 {
@@ -226,23 +242,36 @@ static void job_finished(struct vcpu *v)
     v->state = VCPU_RT_WAITING;
 }
 
+/*
+ * CPU i takes its interrupt or trap at sim.now: what trap_handle() does
+ * (account hypervisor time, reschedule, go idle in sched_idle() if there is
+ * nothing to run) or, for an idle CPU, one turn of the sched_idle() loop.
+ */
 static struct vcpu *reschedule(uint32_t i)
 {
     struct cpu *c = &cpus[i];
     sim.cur_cpu = i;
     sim.reschedules++;
-    struct vcpu *next;
-    if (c->cur == NULL) {
-        /* in sched_idle(): the idle bit is set around its reschedule */
+    sched_account(c, sim.now, CPU_T_HV);
+    bool idle = c->cur == NULL;
+    if (idle) {
         sim_idle_mark(i, true);
+    }
+    struct vcpu *next = sched_reschedule(c, sim.now);
+    if (next == NULL && !idle) {
+        sim_idle_mark(i, true); /* trap_handle() -> sched_idle() */
+        sim.reschedules++;
         next = sched_reschedule(c, sim.now);
-    } else {
-        /* trap_handle(): reschedule; nothing to run enters sched_idle() */
-        next = sched_reschedule(c, sim.now);
-        if (next == NULL) {
-            sim_idle_mark(i, true);
-            sim.reschedules++;
-            next = sched_reschedule(c, sim.now);
+    }
+    if (getenv("SIM_DEBUG") != NULL) {
+        fprintf(stderr, "t=%lu cpu%u -> %d timer=%lu\n", sim.now, i,
+                next ? (int)next->id : -1, sim.timer_at[i]);
+        for (uint32_t k = 0; k < c->n_rt; k++) {
+            const struct vcpu *r = c->rt[k];
+            fprintf(stderr, "   rt%u st=%u rel=%lu dl=%lu next=%lu left=%lu run_start=%lu done=%d "
+                    "work=%lu miss=%lu\n", r->id, r->state, r->rt.release, r->rt.abs_deadline,
+                    r->rt.next_release, r->rt.budget_left, r->rt.run_start, r->rt.job_done,
+                    sim.rt[r->id].work_left, r->rt.st.misses);
         }
     }
     if (next != NULL) {
@@ -251,6 +280,7 @@ static struct vcpu *reschedule(uint32_t i)
             note_job(next);
         }
     }
+    sched_account(c, sim.now, next == NULL ? CPU_T_IDLE : next->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
     return next;
 }
 
@@ -284,10 +314,19 @@ bool sim_run(uint64_t end)
 {
     for (uint32_t i = 0; i < sim.ncpu; i++) {
         cpus[i].kick = 1; /* every CPU starts in its idle loop */
+        if (cpus[i].t_mark == 0) {
+            cpus[i].t_mark = sim.now;
+            cpus[i].t_kind = CPU_T_HV;
+        }
     }
     for (;;) {
         if (!settle()) {
             return false;
+        }
+        for (uint32_t i = 0; i < sim.ncpu; i++) {
+            if (cpus[i].cur == NULL && sim_be_queued_for(i)) {
+                sim.idle_with_be_queued++;
+            }
         }
         if (sim.now >= end) {
             return true;

@@ -46,6 +46,7 @@ struct sim_state {
     uint32_t cur_cpu; /* what this_cpu() returns */
     uint64_t timer_at[VH_MAX_CPUS];
     uint64_t ipis, timer_arms, reschedules;
+    uint64_t idle_with_be_queued; /* events after which a CPU idles beside queued BE work */
     struct sim_rt_log rt[VH_MAX_VCPUS];
     struct sim_seg *segs;
     uint32_t nsegs;
@@ -79,5 +80,6 @@ void sim_free(void);
 void sim_sched_reset(void);
 void sim_idle_mark(uint32_t cpu, bool idle);
 uint32_t sim_be_queued(void);
+bool sim_be_queued_for(uint32_t cpu);
 
 #endif

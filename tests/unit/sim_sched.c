@@ -30,3 +30,8 @@ uint32_t sim_be_queued(void)
 {
     return be_q.n;
 }
+
+bool sim_be_queued_for(uint32_t cpu)
+{
+    return be_queue_has_for(&be_q, cpu);
+}

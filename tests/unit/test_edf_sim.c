@@ -11,7 +11,7 @@
 
 #include "sim_arch.h"
 
-#define PT 1000ULL /* one paper tick in time-base ticks */
+#define PT ((uint64_t)1000) /* one paper tick in time-base ticks */
 #define T0 (1000 * PT) /* the time base is not 0 when the RT-VCPUs start */
 #define FIG6_TICKS 20
 
@@ -89,6 +89,7 @@ Test(edf_sim, figure6_two_cpus_four_rt_two_be)
         cr_assert(v->rt.st.resp_max_ns <= v->rt.deadline * 100);
     }
 
+    cr_assert_eq(sim.idle_with_be_queued, 0);
     /* The RT schedule is EDF's, tick by tick. */
     const uint64_t p0[2] = {5, 4}, c0[2] = {3, 1}, p1[2] = {5, 4}, c1[2] = {2, 1};
     int ref[2][FIG6_TICKS];
@@ -186,5 +187,77 @@ Test(edf_sim, overrunning_job_is_throttled)
     cr_assert_eq(ok->rt.st.overruns, 0);
     cr_assert_eq(sim.rt[ok->id].done, 3);
     cr_assert_eq(be->run_ticks, 3 * PT, "BE gets the tick the hog may not use");
+    sim_free();
+}
+
+/*
+ * A job that ends exactly when its next job is released (U = 1, or a job
+ * finishing at its deadline = period): the wait hypercall's reschedule
+ * releases the next job and EDF picks the same VCPU again.  It must be
+ * dispatched again (RUNNING, run_start = now): otherwise the timer is armed
+ * at the stale run_start + budget_left, already past, and the CPU spins on
+ * timer interrupts while the budget goes uncharged.
+ */
+Test(edf_sim, job_ending_at_its_next_release_runs_the_next_job)
+{
+    sim_reset(1, 1 * PT);
+    sim.now = T0;
+    struct vcpu *r = sim_add_rt(0, 4 * PT, 4 * PT, 4 * PT, 4 * PT, T0, "R0");
+    struct vcpu *be = sim_add_be(0, 1, 0x1, "B0");
+    cr_assert(sim_run(T0 + 20 * PT), "the CPU livelocked at tick %lu", sim.now - T0);
+    cr_assert_eq(r->rt.st.releases, 6);
+    cr_assert_eq(r->rt.st.misses, 0);
+    cr_assert_eq(r->rt.st.overruns, 0);
+    cr_assert_eq(sim.rt[r->id].done, 5);
+    cr_assert_eq(r->run_ticks, 20 * PT, "run_ticks %lu", r->run_ticks);
+    cr_assert_eq(be->run_ticks, 0);
+    sim_free();
+}
+
+/* The same with a job that overruns: throttled exactly at its next release. */
+Test(edf_sim, job_throttled_at_its_next_release_is_charged_again)
+{
+    sim_reset(1, 1 * PT);
+    sim.now = T0;
+    struct vcpu *r = sim_add_rt(0, 2 * PT, 2 * PT, 2 * PT, 3 * PT, T0, "R0");
+    cr_assert(sim_run(T0 + 10 * PT), "the CPU livelocked at tick %lu", sim.now - T0);
+    cr_assert_eq(r->rt.st.releases, 6);
+    cr_assert_eq(r->rt.st.overruns, 5, "overruns %lu", r->rt.st.overruns);
+    cr_assert_eq(r->run_ticks, 10 * PT, "run_ticks %lu", r->run_ticks);
+    sim_free();
+}
+
+/*
+ * One BE-VCPU, an RT-VCPU on each CPU: when an RT release preempts the
+ * BE-VCPU, the CPU that is idle (in sched_idle, its idle bit set) is kicked
+ * and takes it, so the BE-VCPU moves instead of waiting.
+ */
+Test(edf_sim, preempted_be_vcpu_moves_to_the_idle_cpu)
+{
+    sim_reset(2, 1 * PT);
+    sim.now = T0;
+    struct vcpu *q = sim_add_rt(0, 3 * PT, 3 * PT, 1 * PT, 1 * PT, T0, "Q0");
+    struct vcpu *r = sim_add_rt(1, 6 * PT, 6 * PT, 1 * PT, 1 * PT, T0, "R1");
+    struct vcpu *be = sim_add_be(0, 1, 0x3, "B0");
+    cr_assert(sim_run(T0 + 12 * PT));
+    sim_print_chart("One BE-VCPU kicked across (Q0 on CPU 0, R1 on CPU 1)", T0, T0 + 12 * PT, PT);
+    cr_assert_eq(sim.idle_with_be_queued, 0, "a CPU idled while the BE-VCPU waited");
+    cr_assert_gt(sim.ipis, 0, "the idle CPU was never kicked");
+    bool on[2] = {false, false};
+    for (uint32_t c = 0; c < 2; c++) {
+        for (int t = 0; t < 12; t++) {
+            uint64_t at = T0 + (uint64_t)t * PT;
+            int who = sim_who(c, at, at + PT);
+            on[c] = on[c] || who == be->id;
+            /* an idle CPU only while the BE-VCPU runs on the other one */
+            if (who == -1) {
+                cr_assert_eq(sim_who(1 - c, at, at + PT), be->id, "CPU %u idle at tick %d", c, t);
+            }
+        }
+    }
+    cr_assert(on[0] && on[1]);
+    /* every tick one of the CPUs runs the BE-VCPU, apart from 0 (both RT) */
+    cr_assert_eq(be->run_ticks, 12 * PT - 1 * PT - 1 * PT, "BE ran %lu", be->run_ticks);
+    cr_assert_eq(q->rt.st.misses + r->rt.st.misses, 0);
     sim_free();
 }

@@ -10,8 +10,9 @@
 static char last_tag[32], last_line[256];
 static int lines;
 
-void console_line(const char *tag, const char *text, size_t len)
+void console_line(int adu_id, const char *tag, const char *text, size_t len)
 {
+    (void)adu_id;
     snprintf(last_tag, sizeof last_tag, "%s", tag);
     snprintf(last_line, sizeof last_line, "%.*s", (int)len, text);
     lines++;

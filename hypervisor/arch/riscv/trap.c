@@ -10,6 +10,7 @@
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/lib.h>
+#include <core/mgmt.h>
 #include <core/sched.h>
 #include <core/vuart.h>
 #include <vh/abi.h>
@@ -163,9 +164,12 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
     struct vcpu *v = (struct vcpu *)regs;
     struct cpu *c = regs->cpu;
     uint64_t cause = csr_read(CSR_SCAUSE);
+    uint64_t now = arch_time_now();
     bool resched;
+    sched_account(c, now, CPU_T_HV);
     if (cause & SCAUSE_IRQ) {
-        (void)arch_irq_pending_take();
+        uint32_t irqs = arch_irq_pending_take();
+        mgmt_poll(c, now, (irqs & VH_IRQF_EXT) != 0);
         resched = true;
     } else {
         resched = handle_exception(c, v, cause);
@@ -178,6 +182,7 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
         v = next;
     }
     arch_apply_pending(v);
+    sched_account(c, arch_time_now(), v->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
     return &v->arch.regs;
 }
 

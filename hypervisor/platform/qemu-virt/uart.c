@@ -18,6 +18,12 @@ void platform_console_init(void)
     *REG(FCR) = 0x07; /* FIFOs on, cleared */
 }
 
+void platform_console_rx_enable(void)
+{
+    *REG(4) = 0x0b;   /* MCR: DTR, RTS, OUT2 (interrupt line) */
+    *REG(IER) = 0x01; /* received data available */
+}
+
 void platform_console_putc(char c)
 {
     while ((*REG(LSR) & LSR_THRE) == 0) {

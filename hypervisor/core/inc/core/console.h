@@ -7,9 +7,14 @@
 #define CORE_CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* Write one line (without its newline) under `tag`. */
-void console_line(const char *tag, const char *text, size_t len);
+/* Write one line (without its newline) of ADU `adu_id` (-1: the
+ * hypervisor) under `tag`: plain text, or a framed channel once a host
+ * has said hello (see core/mgmt.c). */
+void console_line(int adu_id, const char *tag, const char *text, size_t len);
+/* Write raw bytes to the board's console (the management link's writer). */
+void console_raw(const uint8_t *buf, size_t len);
 /* Hypervisor log: printf-style, one line. */
 void vh_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Broken invariant: report and stop this CPU. */

@@ -25,6 +25,8 @@ void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick);
  * enter, or NULL when the CPU has nothing to run.
  */
 struct vcpu *sched_reschedule(struct cpu *c, uint64_t now);
+/* Time accounting: CPU `c` does `kind` (enum cpu_time) from `now` on. */
+void sched_account(struct cpu *c, uint64_t now, uint32_t kind);
 /* Idle until there is something to run, then enter it. */
 __attribute__((noreturn)) void sched_idle(struct cpu *c);
 
@@ -38,8 +40,15 @@ void sched_be_block(struct cpu *c, struct vcpu *v, uint64_t wake_at);
 void sched_unqueue(struct vcpu *v);
 /* Stop a BE-VCPU wherever it is (a running one is asked by IPI). */
 void sched_vcpu_stop(struct vcpu *v);
+/* Change a BE-VCPU's CPU affinity (non-empty mask of existing CPUs);
+ * a VCPU running outside the new mask is moved off.  0 or VH_EINVAL. */
+long sched_be_set_affinity(struct vcpu *v, uint32_t mask);
 /* Ask the CPU running `v` (if any) to reschedule. */
 void sched_kick_vcpu(struct vcpu *v);
+
+/* No RT job of CPU c is ready or running, and none is released within
+ * `window` ticks of `now`. */
+bool sched_rt_quiet(const struct cpu *c, uint64_t now, uint64_t window);
 
 /* ---- pure policy, shared with the host tests ---- */
 struct be_queue {

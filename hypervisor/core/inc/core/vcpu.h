@@ -59,6 +59,7 @@ struct vcpu {
     /* real time */
     int8_t rt_cpu; /* home CPU of an RT-VCPU */
     int8_t migrate_to;
+    uint64_t rt_entry; /* where its jobs start (for listings) */
     struct rt_sched rt;
 };
 

@@ -41,5 +41,12 @@ void platform_console_init(void);
 void platform_console_putc(char c);
 /* A received byte, or -1 when none is waiting. */
 int platform_console_getc(void);
+/* Let the UART raise its receive interrupt. */
+void platform_console_rx_enable(void);
+/* Route the console UART's receive interrupt to `cpu` (and enable it). */
+void platform_console_rx_irq(uint32_t cpu);
+/* Claim / complete the pending external interrupt of `cpu` (0: none). */
+uint32_t platform_irq_claim(uint32_t cpu);
+void platform_irq_complete(uint32_t cpu, uint32_t irq);
 
 #endif /* PLATFORM_PLATFORM_H */

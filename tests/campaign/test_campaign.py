@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Tests of `vhctl campaign` against vhd and vh-fake-target.
+
+Usage: test_campaign.py BUILD_DIR CASE   (CASE: see CASES below, or "all")
+
+Each case starts its own fake targets and vhd in a private temporary
+directory, bounds every step with a timeout and kills what it started.
+"""
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VH_BUILD", "build")
+FAKE = os.path.join(BUILD, "mgmt-agent", "vh-fake-target")
+VHD = os.path.join(BUILD, "hostd", "vhd")
+VHCTL = os.path.join(BUILD, "cli", "vhctl")
+EXAMPLE_CASES = ["create-rt", "refuse-over-reservation", "console-echo", "migrate-and-reserve"]
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def wait_for(pred, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise Fail("timed out waiting for " + what)
+
+
+class Env:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="vh-campaign-")
+        self.sock = os.path.join(self.dir, "vhd.sock")
+        self.out = os.path.join(self.dir, "out")
+        self.procs = []
+        self.fakes = {}
+
+    def start_fake(self, name):
+        path = os.path.join(self.dir, name + ".sock")
+        err = open(os.path.join(self.dir, name + ".log"), "w")
+        p = subprocess.Popen([FAKE, "--listen", "unix:" + path, "--boot-id", "7",
+                              "--tick-ms", "300"], stderr=err)
+        self.procs.append(p)
+        self.fakes[name] = p
+        wait_for(lambda: os.path.exists(path), 5, "the socket of " + name)
+        return "unix:" + path
+
+    def start_vhd(self, targets=()):
+        args = [VHD, "-v", "--socket", self.sock]
+        for name, spec in targets:
+            args += ["--target", "%s=%s" % (name, spec)]
+        self.vhd = subprocess.Popen(args, stderr=open(os.path.join(self.dir, "vhd.log"), "w"))
+        self.procs.append(self.vhd)
+        wait_for(lambda: os.path.exists(self.sock), 10, "vhd's socket")
+
+    def campaign(self, *args, timeout=90):
+        env = dict(os.environ, VH_CAMPAIGN_DIR=self.dir)
+        return subprocess.run([VHCTL, "-s", self.sock, "campaign"] + list(args),
+                              capture_output=True, text=True, timeout=timeout, env=env)
+
+    def close(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait(5)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def junit(path):
+    root = ET.parse(path).getroot()
+    check(root.tag == "testsuites", "JUnit root is <testsuites>")
+    return {s.get("name"): {c.get("name"): c for c in s.findall("testcase")}
+            for s in root.findall("testsuite")}
+
+
+def check_tap(path, want):
+    lines = open(path).read().splitlines()
+    check(lines[0] == "TAP version 13", "TAP version line: %r" % lines[:1])
+    m = re.fullmatch(r"1\.\.(\d+)", lines[1])
+    check(m and int(m.group(1)) == want, "TAP plan 1..%d: %r" % (want, lines[1]))
+    n, in_yaml, results = 0, False, []
+    for ln in lines[2:]:
+        if in_yaml:
+            in_yaml = ln != "  ..."
+            continue
+        if ln == "  ---":
+            in_yaml = True
+            continue
+        m = re.fullmatch(r"(ok|not ok) (\d+) - ([^#]+)", ln)
+        check(m, "malformed TAP line: %r" % ln)
+        n += 1
+        check(int(m.group(2)) == n, "TAP numbers in order: %r" % ln)
+        results.append((m.group(1), m.group(3)))
+    check(n == want and not in_yaml, "TAP has %d results, plan %d" % (n, want))
+    return results
+
+
+def case_example(e):
+    e.start_fake("fake1")
+    e.start_fake("fake2")
+    e.start_vhd()
+    shutil.copy(os.path.join(HERE, "example.yaml"), e.dir)
+    r = e.campaign("run", os.path.join(e.dir, "example.yaml"), "--out", e.out, "--report",
+                   "junit,tap,lava", "--parallel", "2")
+    check(r.returncode == 0, "example passes: exit %d\n%s\n%s" % (r.returncode, r.stdout, r.stderr))
+    suites = junit(os.path.join(e.out, "junit.xml"))
+    check(sorted(suites) == ["fake1", "fake2"], "a testsuite per target: %r" % list(suites))
+    for t, cases in suites.items():
+        check(list(cases) == EXAMPLE_CASES, "%s lists every case: %r" % (t, list(cases)))
+        check(all(len(c) == 0 for c in cases.values()), "all passed in JUnit")
+    res = check_tap(os.path.join(e.out, "results.tap"), 8)
+    check(all(ok == "ok" for ok, _ in res), "all ok in TAP")
+    sig = [ln for ln in r.stdout.splitlines() if ln.startswith("<LAVA_SIGNAL_TESTCASE")]
+    check(len(sig) == 8 and all("RESULT=pass" in s for s in sig), "LAVA signals: %r" % sig)
+    check(any("MEASUREMENT=" in s and "UNITS=us" in s for s in sig), "a measurement: %r" % sig)
+    for t in ("fake1", "fake2"):
+        d = os.path.join(e.out, t, "create-rt")
+        for f in ("stats.csv", "stats.json", "console-ctl.log"):
+            check(os.path.exists(os.path.join(d, f)), "artifact %s/%s" % (d, f))
+        svgs = [f for f in os.listdir(d) if f.startswith("hist-vcpu") and f.endswith(".svg")]
+        check(svgs, "a histogram in " + d)
+        ET.parse(os.path.join(d, svgs[0]))  # well-formed SVG
+        log = open(os.path.join(e.out, t, "console-echo", "console-ctl.log")).read()
+        check("echo: hello" in log, "console log of the case: %r" % log[-200:])
+    summary = open(os.path.join(e.out, "summary.md")).read()
+    check("create-rt/stats.csv" in summary and "PASS" in summary, "summary links artifacts")
+    ET.parse(os.path.join(e.out, "summary.html"))
+    # The campaign cleaned up: the spawned targets are gone from vhd.
+    tl = subprocess.run([VHCTL, "-s", e.sock, "target", "list"], capture_output=True, text=True,
+                        timeout=10)
+    check("fake1" not in tl.stdout, "spawned targets removed: " + tl.stdout)
+
+
+def case_failing(e):
+    e.start_fake("fake1")
+    e.start_vhd()
+    r = e.campaign("run", os.path.join(HERE, "failing.yaml"), "--out", e.out)
+    check(r.returncode == 1, "exit 1 on a failed case: %d\n%s%s" % (r.returncode, r.stdout,
+                                                                   r.stderr))
+    cases = junit(os.path.join(e.out, "junit.xml"))["fake1"]
+    check(len(cases["create"]) == 0 and len(cases["still-fine"]) == 0, "the others pass")
+    f = cases["too-strict"].find("failure")
+    check(f is not None, "too-strict failed")
+    msg = f.get("message")
+    check(re.search(r"jitter\.min < 10ns: measured \d+\.\d+us \(VCPU \d+\), bound < 0\.010us",
+                    msg), "measured value and bound in the message: " + msg)
+    check("misses" not in msg, "only the failing check is reported: " + msg)
+    res = check_tap(os.path.join(e.out, "results.tap"), 3)
+    check([ok for ok, _ in res] == ["ok", "not ok", "ok"], "TAP results: %r" % res)
+    check("FAIL" in r.stdout and "measured" in r.stdout, "progress shows the failure")
+
+
+def case_killed(e):
+    a = e.start_fake("alive")
+    d = e.start_fake("doomed")
+    e.start_vhd([("alive", a), ("doomed", d)])
+    env = dict(os.environ, VH_CAMPAIGN_DIR=e.dir)
+    p = subprocess.Popen([VHCTL, "-s", e.sock, "campaign", "run",
+                          os.path.join(HERE, "killed.yaml"), "--out", e.out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    e.procs.append(p)
+    end, seen = time.monotonic() + 30, ""
+    while "doomed" not in seen:  # the first case of 'doomed' finished: kill its board
+        check(time.monotonic() < end, "no progress line for doomed: %r" % seen)
+        if select.select([p.stdout], [], [], 1)[0]:
+            seen = p.stdout.readline()
+    e.fakes["doomed"].kill()
+    out, err = p.communicate(timeout=60)
+    check(p.returncode == 1, "exit 1: %d\n%s%s" % (p.returncode, out, err))
+    suites = junit(os.path.join(e.out, "junit.xml"))
+    check(all(len(c) == 0 for c in suites["alive"].values()), "alive's cases pass: %s" % out)
+    doomed = suites["doomed"]
+    check(len(doomed["first"]) == 0, "doomed's first case passed")
+    for name in ("long-wait", "after", "last"):
+        el = doomed[name].find("error")
+        check(el is not None, "doomed/%s is an ERROR: %s" % (name, out))
+        check("target 'doomed' unavailable" in el.get("message"), "with the reason: %s" %
+              el.get("message"))
+    check("not run: target 'doomed' unavailable" in doomed["last"].find("error").get("message"),
+          "remaining cases not run")
+
+
+def case_malformed(e):
+    e.start_fake("fake1")
+    e.start_vhd([("board1", "unix:" + os.path.join(e.dir, "fake1.sock"))])
+    path = os.path.join(HERE, "malformed.yaml")
+    r = e.campaign("run", path, "--out", e.out)
+    check(r.returncode == 2, "exit 2: %d %s" % (r.returncode, r.stderr))
+    want = path + ":7:58: unknown key 'budgte' in a create step; expected one of:"
+    check(r.stderr.startswith(want) and "did you mean 'budget'" in r.stderr,
+          "line-numbered error:\n%s\nwant:\n%s" % (r.stderr, want))
+    check(not os.path.exists(e.out), "nothing ran (no --out directory)")
+    check("change by client" not in open(os.path.join(e.dir, "vhd.log")).read(),
+          "vhd saw no change")
+    bad = {
+        "period: 10\n": ":7:40: period: '10' has no unit; use e.g. 10ms",
+        "period: [1]\n": ":7:40: period is a list; expected a duration such as 10ms",
+        "budget: 1ms\n": ":7:9: a create step has no 'period'; expected 'period: ...' in it",
+        "assert: [\"jitter.max < 5\"]\n": ":8:17: check 'jitter.max < 5': jitter needs a unit",
+        "wait: 2 s\n": ":8:15: wait: '2 s' has an unknown unit ' s'; use ns, us, ms or s",
+        "stats: {window: 1s}\n      - assert: [\"misses = 0\"]\n":
+            ":9:18: check 'misses = 0' has no comparison",
+        "migrate: {vcpu: last, cpu: 1}\n": ":8:23: vcpu: last has no create step before it",
+    }
+    for i, (frag, msg) in enumerate(bad.items()):
+        if frag.startswith("period") or frag.startswith("budget"):
+            step = "      - create: {adu: ctl, entry: 1, %s}\n" % frag.strip()
+            if frag.startswith("budget"):
+                step = "      - create: {adu: ctl, entry: 1, budget: 1ms}\n"
+            body = step
+        elif frag.startswith("migrate"):
+            body = "      - wait: 1s\n      - " + frag
+        else:
+            body = "      - create: {adu: ctl, entry: 1, period: 2ms, budget: 1ms}\n      - " + frag
+        text = "name: x\ntargets:\n  - name: b\ncases:\n  - name: c\n    steps:\n" + body
+        f = os.path.join(e.dir, "bad%d.yaml" % i)
+        open(f, "w").write(text)
+        r = e.campaign("check", f)
+        check(r.returncode == 2 and r.stderr.startswith(f + msg),
+              "%r:\n%s\ngot: %s\nwant: %s" % (frag, text, r.stderr, f + msg))
+    r = e.campaign("check", os.path.join(HERE, "example.yaml"))
+    check(r.returncode == 0 and "well-formed" in r.stdout, "example checks: " + r.stderr)
+
+
+CASES = {"example": case_example, "failing": case_failing, "killed": case_killed,
+         "malformed": case_malformed}
+
+
+def main():
+    names = sys.argv[2:] or ["all"]
+    if names == ["all"]:
+        names = list(CASES)
+    for n in names:
+        e = Env()
+        try:
+            CASES[n](e)
+        except (Fail, subprocess.TimeoutExpired) as ex:
+            print("FAIL: %s: %s" % (n, ex))
+            print("(kept nothing; vhd log was in %s)" % e.dir)
+            return 1
+        finally:
+            e.close()
+        print("ok: " + n)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
