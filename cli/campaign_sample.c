@@ -173,6 +173,11 @@ int camp_step_stats(struct camp_w *w, const struct camp_step *s)
         rc = camp__next_sample(w, &st, s->rate_hz, &st.last);
         samples++;
     }
+    /* Samples vhd still had from a target that has just gone away say
+     * nothing about the window: check the link before trusting them. */
+    char why[160];
+    if (!rc && camp_target_down(w, why, sizeof why))
+        rc = camp_gone(w, why);
     if (!rc)
         camp__window(w, s, st.base->stats, st.last->stats, samples);
     if (st.base)

@@ -35,7 +35,7 @@ int vhd_qemu_cmd_build(struct vhd_qemu_cmd *c, const char *qemu_bin, const char 
         rc |= vhd__arg(c, fixed[i]);
     if (icount) {
         rc |= vhd__arg(c, "-icount");
-        rc |= vhd__arg(c, "shift=3,sleep=off");
+        rc |= vhd__arg(c, "shift=3"); /* sleep on: virtual time keeps pace with the host link */
     }
     return rc ? -1 : 0;
 }

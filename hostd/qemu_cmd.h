@@ -19,7 +19,9 @@ struct vhd_qemu_cmd {
 /*
  * Build: qemu-system-riscv64 -M virt -cpu rv64 -smp N -m 512M -display none
  * -monitor none -bios default -kernel ELF -chardev socket,id=s0,path=SOCK,
- * server=on,wait=on -serial chardev:s0 [-icount shift=3,sleep=off].
+ * server=on,wait=on -serial chardev:s0 [-icount shift=3].  (sleep stays on:
+ * with sleep=off idle virtual time races ahead of the host and the link
+ * heartbeats look late.)
  * Returns 0, or -1 if it does not fit.
  */
 int vhd_qemu_cmd_build(struct vhd_qemu_cmd *c, const char *qemu_bin, const char *elf,

@@ -229,6 +229,8 @@ static int vhtop__stream(struct vhtop_app *a, Vhd__ClientResponse *r)
         vhtop__drop_latest(a);
         a->latest = r;
         a->sub_err[0] = 0;
+        if (a->sample_due) /* the tick came before the sample: late, not skipped */
+            a->sample_due = !vhtop_app_take_sample(a);
         if (a->link_down) /* samples again: the link is back even if the event got lost */
             a->link_down = 0;
         return 1;
@@ -296,7 +298,7 @@ int vhtop_app_tick(struct vhtop_app *a)
     uint64_t now = vhtop_now_ns();
     vhtop_app_connect(a);
     if (now >= a->next_tick_ns) {
-        vhtop_app_take_sample(a);
+        a->sample_due = !vhtop_app_take_sample(a);
         vhtop_app_refresh(a);
         a->next_tick_ns = now + (uint64_t)(a->o.delay_s * 1e9);
     }
@@ -339,7 +341,7 @@ const char *vhtop_app_admin_hint(const struct vhtop_app *a)
     if (a->conn.fd < 0)
         return "not connected to vhd";
     if (a->conn.readonly)
-        return "read-only: connected to the .ro socket; actions need the admin socket (-s)";
+        return "read-only (.ro socket): actions need the admin socket";
     if (a->admin_refused)
         return "read-only: vhd refused an action (permission denied)";
     return "";

@@ -125,14 +125,17 @@ static void vhtop__form_draw(const char *title, struct vhtop__field *f, int n, i
     for (int i = 0; i < nn; i++)
         vhtop__text(y + 2 + n + i, x + 2, w - 4, A_BOLD, lines[i]);
     vhtop__text(y + n + nn + 3, x + 2, w - 4, A_DIM,
-                "Enter next/submit  Tab/Up/Down move  Esc cancel");
+                "Enter next/submit  Tab/Up/Down move  ^U clear  Esc cancel");
 }
 
 /* Edit the fields; 1 when submitted (Enter on the last field), 0 cancelled. */
 static int vhtop__form(struct vhtop_app *a, struct vhtop_ui *u, const char *title,
                        struct vhtop__field *f, int n, const char *note)
 {
-    int cur = 0;
+    int cur = n - 1; /* start on the first empty field, else the last */
+    for (int i = n - 1; i >= 0; i--)
+        if (!f[i].val[0])
+            cur = i;
     for (;;) {
         vhtop_view_draw(a, u);
         vhtop__form_draw(title, f, n, cur, note);

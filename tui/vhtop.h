@@ -42,6 +42,7 @@ struct vhtop_app {
     uint32_t sub_id;            /* stats subscription request (0: none) */
     uint32_t sub_rate_hz;
     Vhd__ClientResponse *latest; /* newest stats sample not yet taken */
+    int sample_due;             /* a tick found no sample: take the next at once */
     uint64_t next_connect_ns;
     uint64_t next_tick_ns;      /* next refresh */
     int ever_connected;

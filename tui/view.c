@@ -11,7 +11,9 @@
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "vhtop.h"
 
@@ -45,6 +47,7 @@ static void vhtop__put(int y, int x, attr_t at, const char *fmt, ...)
 static void vhtop__put(int y, int x, attr_t at, const char *fmt, ...)
 {
     char buf[1024];
+    wchar_t wbuf[1024];
     va_list ap;
     if (y < 0 || y >= LINES || x >= COLS)
         return;
@@ -52,7 +55,12 @@ static void vhtop__put(int y, int x, attr_t at, const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     attron(at);
-    mvaddnstr(y, x, buf, COLS - x);
+    /* Clip by screen cells, not bytes: sparklines and ellipses are UTF-8. */
+    size_t n = mbstowcs(wbuf, buf, sizeof(wbuf) / sizeof(wbuf[0]) - 1);
+    if (n == (size_t)-1)
+        mvaddnstr(y, x, buf, COLS - x);
+    else
+        mvaddnwstr(y, x, wbuf, COLS - x);
     attroff(at);
 }
 
@@ -362,7 +370,7 @@ static void vhtop__histogram(struct vhtop_app *a, struct vhtop_ui *u, int y, int
     for (int i = 0; i < VHTOP_HIST_BUCKETS; i++) {
         char lab[24];
         int row = y + 1 + i % rows, x = (i / rows) * colw, overflow = i == VHTOP_HIST_BUCKETS - 1;
-        int bw = colw - 22, fill = peak ? (int)((double)v->hist[i] / (double)peak * bw + 0.5) : 0;
+        int bw = colw - 22 < 50 ? colw - 22 : 50, fill = peak ? (int)((double)v->hist[i] / (double)peak * bw + 0.5) : 0;
         vhtop_hist_label(i, lab, sizeof(lab));
         attr_t at = overflow && v->hist[i] ? A_BOLD | vhtop__pair(u, VHTOP_P_ALARM) : 0;
         vhtop__put(row, x, at, "%c%-8s %9u ", overflow ? '!' : ' ', lab, v->hist[i]);
@@ -389,10 +397,10 @@ static void vhtop__footer(struct vhtop_app *a, struct vhtop_ui *u)
         return;
     }
     vhtop__put(y, 0, 0, "q quit ? help s sort / filter t target d delay ");
-    int admin = vhtop_app_admin(a);
-    vhtop__put(y, getcurx(stdscr), admin ? 0 : A_DIM, "m migrate r reserve c create x destroy");
-    if (!admin)
-        vhtop__put(y, getcurx(stdscr), A_DIM, "  (%s)", vhtop_app_admin_hint(a));
+    if (vhtop_app_admin(a))
+        vhtop__put(y, getcurx(stdscr), 0, "m migrate r reserve c create x destroy");
+    else /* greyed out, with the reason */
+        vhtop__put(y, getcurx(stdscr), A_DIM, "m r c x: %s", vhtop_app_admin_hint(a));
 }
 
 static void vhtop__help(struct vhtop_app *a)

@@ -29,7 +29,9 @@ struct rtapp_slot {
 };
 
 static struct rtapp_slot slots[RTAPP_MAX];
-static uint8_t stacks[RTAPP_MAX][RTAPP_STACK] __attribute__((aligned(16)));
+uint8_t rtapp_stacks[RTAPP_MAX][RTAPP_STACK] __attribute__((aligned(16)));
+/* Next slot for RT-VCPUs that a host creates (rtapp_spawn, rtapp_entry.S). */
+volatile uint32_t rtapp_next_slot = RTAPP_MAX / 2;
 
 void rtapp_job(uint64_t idx, uint64_t release);
 
@@ -37,6 +39,11 @@ void rtapp_job(uint64_t idx, uint64_t release);
 void rtapp_job(uint64_t idx, uint64_t release)
 {
     struct rtapp_slot *s = &slots[idx];
+    if (s->id == 0) { /* created by a host (rtapp_spawn): learn our own id */
+        struct vh_rt_info self;
+        if (vh_rt_query(VH_RT_SELF, &self) == 0)
+            s->id = self.id;
+    }
     for (;;) {
         uint64_t now = rdtime();
         uint64_t j = now - release;
@@ -99,7 +106,7 @@ static long create_one(unsigned i, uint64_t period_us, uint64_t deadline_us, uin
     struct vh_rt_params p = {
         .entry = (uint64_t)(uintptr_t)rtapp_job,
         .arg = i,
-        .stack = (uint64_t)(uintptr_t)&stacks[i][RTAPP_STACK],
+        .stack = (uint64_t)(uintptr_t)&rtapp_stacks[i][RTAPP_STACK],
         .period_ns = period_us * 1000,
         .deadline_ns = deadline_us * 1000,
         .budget_ns = budget_us * 1000,
@@ -210,8 +217,8 @@ void app_rtapp(unsigned long hartid)
         timer_sleep_ms(period / 1000 ? period / 1000 : 1);
         if (slots[0].count < next_report)
             continue;
-        for (unsigned i = 0; i < made; i++)
-            print_summary(i, &slots[i]);
+        for (unsigned i = 0; i < RTAPP_MAX; i++)
+            print_summary(i, &slots[i]); /* ours and host-created ones */
         if (!scripted) {
             run_script(v, vlen, made);
             scripted = true;

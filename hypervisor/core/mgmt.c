@@ -28,6 +28,18 @@ static uint32_t mgmt_cpu;
 static uint32_t focus;   /* ADU receiving typed input in text mode */
 static uint32_t ctrl_a;  /* consecutive Ctrl-A seen */
 static uint64_t next_tick = UINT64_MAX;
+static volatile int owner = -1; /* CPU inside an agent step */
+
+/* Lines logged from inside an agent step (an RPC's own log line) wait
+ * here until the step is over: the agent is not re-entrant. */
+#define DEFERRED_LINES 4
+static struct {
+    int adu_id;
+    char tag[VH_NAME_LEN];
+    char text[160];
+    uint32_t len;
+} deferred[DEFERRED_LINES];
+static uint32_t n_deferred;
 
 static size_t uart_write(void *ctx, const uint8_t *buf, size_t len)
 {
@@ -63,6 +75,16 @@ bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len
 {
     if (!mgmt_up) {
         return false;
+    }
+    if (owner == (int)this_cpu()->id) {
+        if (n_deferred < DEFERRED_LINES) {
+            deferred[n_deferred].adu_id = adu_id;
+            strlcpy(deferred[n_deferred].tag, tag, VH_NAME_LEN);
+            deferred[n_deferred].len = (uint32_t)MIN(len, sizeof deferred[0].text);
+            memcpy(deferred[n_deferred].text, text, deferred[n_deferred].len);
+            n_deferred++;
+        }
+        return true;
     }
     spin_lock(&mgmt_lock);
     if (adu_id < 0) {
@@ -131,10 +153,21 @@ void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq)
     }
     uint64_t now_ns = now * sched_ns_per_tick;
     spin_lock(&mgmt_lock);
+    owner = (int)c->id;
     bool more = false;
     for (int i = 0; i < 4 && (more = mgmt_agent_step(&agent, now_ns)); i++) {
     }
     uint64_t t = mgmt_agent_next_ns(&agent);
+    for (uint32_t i = 0; i < n_deferred; i++) {
+        if (deferred[i].adu_id < 0) {
+            mgmt_agent_log(&agent, deferred[i].text, deferred[i].len);
+        } else {
+            mgmt_agent_console(&agent, (uint32_t)deferred[i].adu_id, deferred[i].tag,
+                               deferred[i].text, deferred[i].len);
+        }
+    }
+    n_deferred = 0;
+    owner = -1;
     spin_unlock(&mgmt_lock);
     next_tick = more ? now + guard / 4 : (t == UINT64_MAX ? UINT64_MAX : t / sched_ns_per_tick);
 }

@@ -113,12 +113,19 @@ static int ops_cpu_get(uint32_t cpu, struct mgmt_cpu_info *out)
     }
     const struct cpu *c = &cpus[cpu];
     uint64_t npt = sched_ns_per_tick;
+    uint64_t acc[CPU_T_COUNT];
+    memcpy(acc, c->t_acc, sizeof acc);
+    uint32_t kind = c->t_kind; /* add the interval in progress (an idle CPU may sleep long) */
+    uint64_t mark = c->t_mark, now = arch_time_now();
+    if (kind < CPU_T_COUNT && now > mark) {
+        acc[kind] += now - mark;
+    }
     memset(out, 0, sizeof *out);
     out->id = cpu;
-    out->rt_ns = c->t_acc[CPU_T_RT] * npt;
-    out->be_ns = c->t_acc[CPU_T_BE] * npt;
-    out->hv_ns = c->t_acc[CPU_T_HV] * npt;
-    out->idle_ns = c->t_acc[CPU_T_IDLE] * npt;
+    out->rt_ns = acc[CPU_T_RT] * npt;
+    out->be_ns = acc[CPU_T_BE] * npt;
+    out->hv_ns = acc[CPU_T_HV] * npt;
+    out->idle_ns = acc[CPU_T_IDLE] * npt;
     out->rt_util_ppm = c->rt_util_ppm;
     return 0;
 }

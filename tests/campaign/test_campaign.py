@@ -119,6 +119,9 @@ def case_example(e):
     e.start_fake("fake1")
     e.start_fake("fake2")
     e.start_vhd()
+    docs = os.path.join(HERE, "..", "..", "docs", "campaigns", "jitter-smoke.yaml")
+    check(open(docs).read() == open(os.path.join(HERE, "example.yaml")).read(),
+          "docs/campaigns/jitter-smoke.yaml is a copy of tests/campaign/example.yaml")
     shutil.copy(os.path.join(HERE, "example.yaml"), e.dir)
     r = e.campaign("run", os.path.join(e.dir, "example.yaml"), "--out", e.out, "--report",
                    "junit,tap,lava", "--parallel", "2")
@@ -206,21 +209,22 @@ def case_malformed(e):
     path = os.path.join(HERE, "malformed.yaml")
     r = e.campaign("run", path, "--out", e.out)
     check(r.returncode == 2, "exit 2: %d %s" % (r.returncode, r.stderr))
-    want = path + ":7:58: unknown key 'budgte' in a create step; expected one of:"
+    want = path + ":7:63: unknown key 'budgte' in a create step; expected one of:"
     check(r.stderr.startswith(want) and "did you mean 'budget'" in r.stderr,
           "line-numbered error:\n%s\nwant:\n%s" % (r.stderr, want))
     check(not os.path.exists(e.out), "nothing ran (no --out directory)")
     check("change by client" not in open(os.path.join(e.dir, "vhd.log")).read(),
           "vhd saw no change")
     bad = {
-        "period: 10\n": ":7:40: period: '10' has no unit; use e.g. 10ms",
-        "period: [1]\n": ":7:40: period is a list; expected a duration such as 10ms",
-        "budget: 1ms\n": ":7:9: a create step has no 'period'; expected 'period: ...' in it",
-        "assert: [\"jitter.max < 5\"]\n": ":8:17: check 'jitter.max < 5': jitter needs a unit",
+        "period: 10\n": ":7:46: period: '10' has no unit; use e.g. 10ms",
+        "period: [1]\n": ":7:46: period is a list; expected a duration such as 10ms",
+        "budget: 1ms\n": ":7:17: a create step has no 'period'; expected 'period: ...' in it",
+        "stats: {window: 1s}\n      - assert: [\"jitter.max < 5\"]\n":
+            ":9:18: check 'jitter.max < 5': jitter needs a unit",
         "wait: 2 s\n": ":8:15: wait: '2 s' has an unknown unit ' s'; use ns, us, ms or s",
         "stats: {window: 1s}\n      - assert: [\"misses = 0\"]\n":
             ":9:18: check 'misses = 0' has no comparison",
-        "migrate: {vcpu: last, cpu: 1}\n": ":8:23: vcpu: last has no create step before it",
+        "migrate: {vcpu: last, cpu: 1}\n": ":8:25: vcpu: last has no create step before it",
     }
     for i, (frag, msg) in enumerate(bad.items()):
         if frag.startswith("period") or frag.startswith("budget"):

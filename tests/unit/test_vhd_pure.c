@@ -192,7 +192,7 @@ Test(vhd_qemu, command_line)
                      "qemu-system-riscv64 -M virt -cpu rv64 -smp 4 -m 512M -display none "
                      "-monitor none -bios default -kernel /b/target/scenarios/vh-demo.elf "
                      "-chardev socket,id=s0,path=/run/q.sock,server=on,wait=on "
-                     "-serial chardev:s0 -icount shift=3,sleep=off");
+                     "-serial chardev:s0 -icount shift=3");
     cr_assert_null(c.argv[c.argc]);
     cr_assert_eq(vhd_qemu_cmd_build(&c, "q", "k.elf", 2, 0, "s"), 0);
     cr_assert_str_eq(c.argv[c.argc - 1], "chardev:s0", "no -icount unless asked");

@@ -1,0 +1,9 @@
+# vhtop against vhd + vh-fake-target under a private tmux server, included
+# from tests/CMakeLists.txt.  One CTest test per case of test_vhtop.py;
+# each starts and cleans up its own processes (and tmux) within its timeout.
+foreach(case rows migrate refusal resize quit batch connecting readonly)
+  add_test(NAME tui_vhtop_${case}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_vhtop.py
+                   ${CMAKE_BINARY_DIR} ${case})
+  set_tests_properties(tui_vhtop_${case} PROPERTIES TIMEOUT 90 LABELS host)
+endforeach()
