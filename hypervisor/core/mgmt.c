@@ -136,16 +136,24 @@ static void drain_uart(void)
     }
 }
 
-void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq)
+void mgmt_irq(struct cpu *c)
 {
     if (!mgmt_up || c->id != mgmt_cpu) {
         return;
     }
-    if (ext_irq) {
-        uint32_t irq = platform_irq_claim(c->id);
-        drain_uart();
-        platform_irq_complete(c->id, irq);
-    }
+    uint32_t irq = platform_irq_claim(c->id);
+    drain_uart();
+    platform_irq_complete(c->id, irq);
+    next_tick = 0; /* frames may be waiting: work as soon as RT allows */
+}
+
+bool mgmt_due(const struct cpu *c, uint64_t now)
+{
+    return mgmt_up && c->id == mgmt_cpu && now >= next_tick;
+}
+
+void mgmt_work(struct cpu *c, uint64_t now)
+{
     uint64_t guard = MGMT_GUARD_NS / sched_ns_per_tick;
     if (!sched_rt_quiet(c, now, guard)) {
         next_tick = now + guard / 4; /* retry once the RT work is past */
@@ -169,10 +177,36 @@ void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq)
     n_deferred = 0;
     owner = -1;
     spin_unlock(&mgmt_lock);
-    next_tick = more ? now + guard / 4 : (t == UINT64_MAX ? UINT64_MAX : t / sched_ns_per_tick);
+    next_tick = more ? now + guard / 4 : (t == UINT64_MAX ? UINT64_MAX : MAX(t / sched_ns_per_tick, now + 1));
 }
 
 uint64_t mgmt_next_tick(const struct cpu *c)
 {
     return (mgmt_up && c->id == mgmt_cpu) ? next_tick : UINT64_MAX;
+}
+
+/* An RPC over inter-ADU messaging (ipc.c): the agent served on the calling
+ * CPU, under mgmt_lock like every agent call; lines it logs wait until the
+ * call is over, as in mgmt_work. */
+long mgmt_rpc_packet(bool caller_may_manage, const uint8_t *req, size_t len, uint8_t *resp,
+                     size_t cap)
+{
+    if (!mgmt_up) {
+        return VH_EAGAIN;
+    }
+    spin_lock(&mgmt_lock);
+    owner = (int)this_cpu()->id;
+    long r = mgmt_agent_rpc_packet(&agent, caller_may_manage, req, len, resp, cap);
+    for (uint32_t i = 0; i < n_deferred; i++) {
+        if (deferred[i].adu_id < 0) {
+            mgmt_agent_log(&agent, deferred[i].text, deferred[i].len);
+        } else {
+            mgmt_agent_console(&agent, (uint32_t)deferred[i].adu_id, deferred[i].tag,
+                               deferred[i].text, deferred[i].len);
+        }
+    }
+    n_deferred = 0;
+    owner = -1;
+    spin_unlock(&mgmt_lock);
+    return r;
 }

@@ -384,11 +384,16 @@ __attribute__((noreturn)) void sched_idle(struct cpu *c)
             sched_account(c, arch_time_now(), next->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
             arch_vcpu_enter(next);
         }
+        if (mgmt_due(c, now)) {
+            mgmt_work(c, now);
+            continue; /* it may have made work (a new RT-VCPU) */
+        }
         sched_account(c, arch_time_now(), CPU_T_IDLE);
         arch_cpu_wait();
         now = arch_time_now();
         sched_account(c, now, CPU_T_HV);
-        uint32_t irqs = arch_irq_pending_take();
-        mgmt_poll(c, now, (irqs & VH_IRQF_EXT) != 0);
+        if (arch_irq_pending_take() & VH_IRQF_EXT) {
+            mgmt_irq(c);
+        }
     }
 }

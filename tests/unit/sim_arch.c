@@ -79,12 +79,25 @@ uint64_t mgmt_next_tick(const struct cpu *c)
     return UINT64_MAX;
 }
 
-void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq);
-void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq)
+void mgmt_irq(struct cpu *c);
+void mgmt_irq(struct cpu *c)
+{
+    (void)c;
+}
+
+bool mgmt_due(const struct cpu *c, uint64_t now);
+bool mgmt_due(const struct cpu *c, uint64_t now)
 {
     (void)c;
     (void)now;
-    (void)ext_irq;
+    return false;
+}
+
+void mgmt_work(struct cpu *c, uint64_t now);
+void mgmt_work(struct cpu *c, uint64_t now)
+{
+    (void)c;
+    (void)now;
 }
 
 /* No migrations in these simulations. */

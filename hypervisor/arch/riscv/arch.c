@@ -27,6 +27,8 @@ void arch_fp_load(const uint64_t *f);
 extern char secondary_entry[];
 
 static struct vcpu *fp_owner[VH_MAX_CPUS];
+/* VCPU whose virtual-supervisor CSRs this CPU holds. */
+static struct vcpu *loaded[VH_MAX_CPUS];
 
 struct cpu *this_cpu(void)
 {
@@ -144,6 +146,12 @@ void arch_vcpu_load(struct vcpu *v)
 {
     struct vcpu_arch *ar = &v->arch;
     uint32_t cpu = this_cpu()->id;
+    if (loaded[cpu] == v && ar->last_cpu == (int8_t)cpu) {
+        /* Its state is still in this CPU's registers: nothing else ran
+         * here and it ran nowhere else since (reset clears last_cpu). */
+        return;
+    }
+    loaded[cpu] = v;
     csr_write(CSR_HGATP, ar->hgatp);
     csr_write(CSR_VSSTATUS, ar->vsstatus);
     csr_write(CSR_VSIE, ar->vsie);

@@ -7,6 +7,10 @@
  * from bugs or from a guarded guest access (hlvx), which has a fixup.
  */
 #include <arch/regs.h>
+#include <arch/csr.h>
+
+#define SBI_EXT_TIME 0x54494D45
+#define VH_SBI_EXT 0x0A005648
 
 #define STACK_SHIFT 14
 #define MAX_CPUS 8
@@ -58,11 +62,40 @@ park:
 trap_entry:
     csrrw sp, sscratch, sp
     beqz sp, hs_trap
+    sd x5, REGS_X(5)(sp)
+    sd x6, REGS_X(6)(sp)
+    /*
+     * Fast path: the calls a guest makes most and that need no scheduling
+     * decision (vh's null hypercall, SBI set_timer) are answered here with
+     * two scratch registers, without the full frame.
+     */
+    csrr t0, scause
+    addi t0, t0, -EXC_ECALL_VS
+    bnez t0, trap_slow
+    li t0, SBI_EXT_TIME
+    beq a7, t0, fast_set_timer
+    beqz a7, fast_set_timer            /* legacy set_timer */
+    li t0, VH_SBI_EXT
+    bne a7, t0, trap_slow
+    bnez a6, trap_slow                 /* VH_HC_NULL is 0 */
+    li a1, 0
+fast_return:
+    li a0, 0
+    csrr t0, sepc
+    addi t0, t0, 4
+    csrw sepc, t0
+    ld x5, REGS_X(5)(sp)
+    ld x6, REGS_X(6)(sp)
+    csrrw sp, sscratch, sp
+    sret
+fast_set_timer:
+    csrw CSR_VSTIMECMP, a0
+    j fast_return
+
+trap_slow:
     sd x1, REGS_X(1)(sp)
     sd x3, REGS_X(3)(sp)
     sd x4, REGS_X(4)(sp)
-    sd x5, REGS_X(5)(sp)
-    sd x6, REGS_X(6)(sp)
     sd x7, REGS_X(7)(sp)
     sd x8, REGS_X(8)(sp)
     sd x9, REGS_X(9)(sp)

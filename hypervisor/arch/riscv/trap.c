@@ -168,8 +168,9 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
     bool resched;
     sched_account(c, now, CPU_T_HV);
     if (cause & SCAUSE_IRQ) {
-        uint32_t irqs = arch_irq_pending_take();
-        mgmt_poll(c, now, (irqs & VH_IRQF_EXT) != 0);
+        if (arch_irq_pending_take() & VH_IRQF_EXT) {
+            mgmt_irq(c);
+        }
         resched = true;
     } else {
         resched = handle_exception(c, v, cause);
@@ -180,6 +181,9 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
             sched_idle(c);
         }
         v = next;
+    }
+    if (v->kind != VCPU_RT && mgmt_due(c, now)) {
+        mgmt_work(c, now);
     }
     arch_apply_pending(v);
     sched_account(c, arch_time_now(), v->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);

@@ -23,9 +23,24 @@ void mgmt_init(uint64_t boot_id);
 void mgmt_cpu_online(const struct cpu *c);
 /* Route a console line through the agent; false before mgmt_init(). */
 bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len);
-/* Management CPU only: take UART input (interrupt) and run due agent work. */
-void mgmt_poll(struct cpu *c, uint64_t now, bool ext_irq);
+/* External interrupt on CPU c: take the UART's input (management CPU). */
+void mgmt_irq(struct cpu *c);
+/* Is agent work due on CPU c? (cheap; false on other CPUs) */
+bool mgmt_due(const struct cpu *c, uint64_t now);
+/* Run due agent work on the management CPU, unless an RT job of that CPU
+ * is ready or due soon (then it retries later).  Called where the CPU is
+ * about to run best effort or idle, never ahead of an RT dispatch. */
+void mgmt_work(struct cpu *c, uint64_t now);
 /* When the management CPU next needs to run agent work (ticks), or UINT64_MAX. */
 uint64_t mgmt_next_tick(const struct cpu *c);
+
+/*
+ * Serve one encoded Request that an ADU sent by message (the inter-ADU
+ * transport): the encoded Response goes to resp[cap].  Takes mgmt_lock;
+ * the caller holds no other lock.  Returns the response length or a
+ * negative VH_E* (VH_EAGAIN before mgmt_init, VH_EINVAL, VH_EMSGSIZE).
+ */
+long mgmt_rpc_packet(bool caller_may_manage, const uint8_t *req, size_t len, uint8_t *resp,
+                     size_t cap);
 
 #endif /* CORE_MGMT_H */
