@@ -92,12 +92,13 @@ static void print_summary(unsigned i, const struct rtapp_slot *s)
     vh_rt_stats(s->id, &st);
     vh_rt_query(s->id, &info);
     kprintf("rtapp: rt %u (vcpu %ld, cpu %d): releases %lu jitter avg %lu.%02lu us sd %lu.%02lu us "
-            "min %lu.%01lu us max %lu.%01lu us misses %lu overruns %lu (vh: max %lu ns)\n",
+            "min %lu.%01lu us max %lu.%01lu us misses %lu overruns %lu (vh: avg %lu ns max %lu ns)\n",
             i, s->id, info.cpu, (unsigned long)n, (unsigned long)(avg_ns / 1000),
             (unsigned long)(avg_ns % 1000 / 10), (unsigned long)(sd_ns / 1000),
             (unsigned long)(sd_ns % 1000 / 10), (unsigned long)(s->min / 10),
             (unsigned long)(s->min % 10), (unsigned long)(s->max / 10), (unsigned long)(s->max % 10),
-            (unsigned long)st.misses, (unsigned long)st.overruns, (unsigned long)st.jitter_max_ns);
+            (unsigned long)st.misses, (unsigned long)st.overruns,
+            (unsigned long)(st.releases ? st.jitter_sum_ns / st.releases : 0), (unsigned long)st.jitter_max_ns);
 }
 
 static long create_one(unsigned i, uint64_t period_us, uint64_t deadline_us, uint64_t budget_us,

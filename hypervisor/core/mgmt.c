@@ -24,10 +24,10 @@ extern uint64_t vh_mgmt_boot_id;
 static struct mgmt_agent agent;
 static spinlock_t mgmt_lock = SPINLOCK_INIT;
 static volatile bool mgmt_up;
-static uint32_t mgmt_cpu;
+uint32_t mgmt_cpu = UINT32_MAX; /* none until mgmt_init */
 static uint32_t focus;   /* ADU receiving typed input in text mode */
 static uint32_t ctrl_a;  /* consecutive Ctrl-A seen */
-static uint64_t next_tick = UINT64_MAX;
+uint64_t mgmt_next = UINT64_MAX;
 static volatile int owner = -1; /* CPU inside an agent step */
 
 /* Lines logged from inside an agent step (an RPC's own log line) wait
@@ -57,7 +57,7 @@ void mgmt_init(uint64_t boot_id)
     if (this_cpu()->id == mgmt_cpu) {
         platform_console_rx_irq(mgmt_cpu);
     }
-    next_tick = 0;
+    mgmt_next = 0;
 }
 
 /*
@@ -144,19 +144,14 @@ void mgmt_irq(struct cpu *c)
     uint32_t irq = platform_irq_claim(c->id);
     drain_uart();
     platform_irq_complete(c->id, irq);
-    next_tick = 0; /* frames may be waiting: work as soon as RT allows */
-}
-
-bool mgmt_due(const struct cpu *c, uint64_t now)
-{
-    return mgmt_up && c->id == mgmt_cpu && now >= next_tick;
+    mgmt_next = 0; /* frames may be waiting: work as soon as RT allows */
 }
 
 void mgmt_work(struct cpu *c, uint64_t now)
 {
     uint64_t guard = MGMT_GUARD_NS / sched_ns_per_tick;
     if (!sched_rt_quiet(c, now, guard)) {
-        next_tick = now + guard / 4; /* retry once the RT work is past */
+        mgmt_next = now + guard / 4; /* retry once the RT work is past */
         return;
     }
     uint64_t now_ns = now * sched_ns_per_tick;
@@ -177,12 +172,7 @@ void mgmt_work(struct cpu *c, uint64_t now)
     n_deferred = 0;
     owner = -1;
     spin_unlock(&mgmt_lock);
-    next_tick = more ? now + guard / 4 : (t == UINT64_MAX ? UINT64_MAX : MAX(t / sched_ns_per_tick, now + 1));
-}
-
-uint64_t mgmt_next_tick(const struct cpu *c)
-{
-    return (mgmt_up && c->id == mgmt_cpu) ? next_tick : UINT64_MAX;
+    mgmt_next = more ? now + guard / 4 : (t == UINT64_MAX ? UINT64_MAX : MAX(t / sched_ns_per_tick, now + 1));
 }
 
 /* An RPC over inter-ADU messaging (ipc.c): the agent served on the calling

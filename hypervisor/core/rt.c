@@ -189,6 +189,7 @@ static void rt_insert(struct vcpu *v, uint32_t cpu)
     v->rt_cpu = (int8_t)cpu;
     c->rt[c->n_rt++] = v;
     c->rt_util_ppm += v->rt.util_ppm;
+    c->rt_gen++;
     spin_unlock(&c->rt_lock);
     if (cpu != this_cpu()->id) {
         arch_ipi_send(cpu);
@@ -205,6 +206,7 @@ static void rt_remove(struct vcpu *v)
         if (c->rt[i] == v) {
             c->rt[i] = c->rt[--c->n_rt];
             c->rt_util_ppm -= v->rt.util_ppm;
+            c->rt_gen++;
             break;
         }
     }
@@ -359,6 +361,7 @@ long rt_set(struct adu *a, long id, const struct vh_rt_params *p, char *why, siz
         v->rt.budget = t.budget;
         v->rt.util_ppm = u;
         v->rt.budget_left = MIN(v->rt.budget_left, t.budget);
+        c->rt_gen++;
         spin_unlock(&c->rt_lock);
     }
     spin_unlock(&rt_admit_lock);
@@ -411,6 +414,7 @@ void rt_migrate_finish(struct vcpu *v)
     spin_lock(&d->rt_lock);
     v->rt_cpu = (int8_t)cpu;
     d->rt[d->n_rt++] = v;
+    d->rt_gen++;
     spin_unlock(&d->rt_lock);
     arch_ipi_send(cpu);
 }

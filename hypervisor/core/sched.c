@@ -373,6 +373,69 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     return next;
 }
 
+/*
+ * Lean release path.  A CPU that goes idle until exactly one RT-VCPU's next
+ * release notes that VCPU; when the timer wakes it for that release and
+ * nothing else happened (no IPI, no input, no sleeper or agent work due),
+ * the job is released and entered directly, with what the full decision
+ * would have done and nothing else.  Anything unusual takes the full path.
+ */
+static struct vcpu *prepare_release(struct cpu *c)
+{
+    struct vcpu *best = NULL;
+    uint64_t other = UINT64_MAX;
+    for (uint32_t i = 0; i < c->n_rt; i++) {
+        struct vcpu *v = c->rt[i];
+        if (best == NULL || v->rt.next_release < best->rt.next_release) {
+            if (best != NULL) {
+                other = MIN(other, best->rt.next_release);
+            }
+            best = v;
+        } else {
+            other = MIN(other, v->rt.next_release);
+        }
+    }
+    if (best == NULL || other == best->rt.next_release ||
+        (best->state != VCPU_RT_WAITING && best->state != VCPU_RT_THROTTLED)) {
+        return NULL;
+    }
+    c->prep_other = other;
+    c->prep_gen = c->rt_gen;
+    return best;
+}
+
+static void fast_release(struct cpu *c, struct vcpu *v, uint64_t now)
+{
+    if (now < v->rt.next_release || now >= c->sleep_min || c->kick || mgmt_due(c, now)) {
+        return;
+    }
+    spin_lock(&c->rt_lock);
+    if (c->rt_gen != c->prep_gen) {
+        spin_unlock(&c->rt_lock);
+        return;
+    }
+    rt_release(v);
+    v->state = VCPU_RUNNING;
+    v->cpu = (int8_t)c->id;
+    v->arch.regs.cpu = c;
+    v->rt.run_start = now;
+    rt_job_dispatched(v, now);
+    c->cur = v;
+    c->next_release = MIN(v->rt.next_release, c->prep_other);
+    spin_unlock(&c->rt_lock);
+    uint64_t t = MIN(c->next_release, now + v->rt.budget_left);
+    t = MIN(t, c->sleep_min);
+    t = MIN(t, mgmt_next_tick(c));
+    if (platform_cpus_serialised() && cpu_count > 1) {
+        t = MIN(t, sibling_releases(c, now));
+    }
+    arch_timer_arm(t);
+    atomic_and32(&idle_mask, ~(1u << c->id));
+    arch_vcpu_load(v);
+    sched_account(c, now, CPU_T_RT);
+    arch_vcpu_enter(v);
+}
+
 __attribute__((noreturn)) void sched_idle(struct cpu *c)
 {
     for (;;) {
@@ -388,11 +451,16 @@ __attribute__((noreturn)) void sched_idle(struct cpu *c)
             mgmt_work(c, now);
             continue; /* it may have made work (a new RT-VCPU) */
         }
+        struct vcpu *prep = c->n_rt != 0 ? prepare_release(c) : NULL;
         sched_account(c, arch_time_now(), CPU_T_IDLE);
         arch_cpu_wait();
         now = arch_time_now();
+        uint32_t irqs = arch_irq_pending_take();
+        if (prep != NULL && irqs == VH_IRQF_TIMER) {
+            fast_release(c, prep, now); /* enters the job, or returns */
+        }
         sched_account(c, now, CPU_T_HV);
-        if (arch_irq_pending_take() & VH_IRQF_EXT) {
+        if (irqs & VH_IRQF_EXT) {
             mgmt_irq(c);
         }
     }

@@ -97,9 +97,10 @@ struct vcpu *edf_pick(struct vcpu *const *set, uint32_t n)
     return best;
 }
 
-static void rt_release(struct vcpu *v)
+void rt_release(struct vcpu *v)
 {
     struct rt_sched *r = &v->rt;
+    rt_job_fold(v);
     if (r->release != 0 && !r->job_done) {
         r->st.misses++; /* the previous job is unfinished at its deadline */
     }
@@ -145,11 +146,25 @@ static uint32_t hist_bucket(uint64_t ns)
     return VH_HIST_BUCKETS - 1;
 }
 
+/*
+ * The dispatch of a job only notes the time; the jitter statistics are
+ * folded in later (job end, or next release), off the release path.
+ */
 void rt_job_dispatched(struct vcpu *v, uint64_t now)
 {
+    v->rt.job_started = true;
+    v->rt.dispatched = now;
+    v->rt.jitter_pending = true;
+}
+
+void rt_job_fold(struct vcpu *v)
+{
     struct rt_sched *r = &v->rt;
-    r->job_started = true;
-    uint64_t j = (now - r->release) * sched_ns_per_tick;
+    if (!r->jitter_pending) {
+        return;
+    }
+    r->jitter_pending = false;
+    uint64_t j = (r->dispatched - r->release) * sched_ns_per_tick;
     struct vh_rt_stats *s = &r->st;
     if (j < s->jitter_min_ns) { /* starts at UINT64_MAX */
         s->jitter_min_ns = j;
@@ -165,6 +180,7 @@ void rt_job_dispatched(struct vcpu *v, uint64_t now)
 void rt_job_done(struct vcpu *v, uint64_t now)
 {
     struct rt_sched *r = &v->rt;
+    rt_job_fold(v);
     uint64_t resp = (now - r->release) * sched_ns_per_tick;
     r->job_done = true;
     r->st.resp_sum_ns += resp;

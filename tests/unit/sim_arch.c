@@ -72,25 +72,13 @@ uint32_t arch_irq_pending_take(void)
 }
 
 /* The management agent (core/mgmt.c) has nothing to do on the simulated CPUs. */
-uint64_t mgmt_next_tick(const struct cpu *c);
-uint64_t mgmt_next_tick(const struct cpu *c)
-{
-    (void)c;
-    return UINT64_MAX;
-}
+uint32_t mgmt_cpu = UINT32_MAX; /* no management CPU in the simulation */
+uint64_t mgmt_next = UINT64_MAX;
 
 void mgmt_irq(struct cpu *c);
 void mgmt_irq(struct cpu *c)
 {
     (void)c;
-}
-
-bool mgmt_due(const struct cpu *c, uint64_t now);
-bool mgmt_due(const struct cpu *c, uint64_t now)
-{
-    (void)c;
-    (void)now;
-    return false;
 }
 
 void mgmt_work(struct cpu *c, uint64_t now);

@@ -121,11 +121,15 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t a0, uint64_t a1)
     ar->hgatp = v->adu->hgatp;
     ar->fp_cpu = -1;
     ar->last_cpu = -1;
+    ar->hfence_cpu = -1;
 }
 
 void arch_vcpu_save(struct vcpu *v)
 {
     struct vcpu_arch *ar = &v->arch;
+    if (v->kind == VCPU_RT) {
+        return; /* RT-VCPUs keep no VS state (see arch_vcpu_load) */
+    }
     ar->vsstatus = csr_read(CSR_VSSTATUS);
     ar->vsie = csr_read(CSR_VSIE);
     ar->vstvec = csr_read(CSR_VSTVEC);
@@ -151,7 +155,26 @@ void arch_vcpu_load(struct vcpu *v)
          * here and it ran nowhere else since (reset clears last_cpu). */
         return;
     }
+    struct vcpu *prev = loaded[cpu];
     loaded[cpu] = v;
+    ar->last_cpu = (int8_t)cpu;
+    if (v->kind == VCPU_RT) {
+        /*
+         * An RT-VCPU runs a bare job: no VS translation, no VS interrupts,
+         * no trap vector of its own (a fault ends in its ADU's stop), no
+         * FP.  So it needs only its ADU's G-stage and a clean VS state,
+         * which keeps the release path short.
+         */
+        if (prev == NULL || prev->arch.hgatp != ar->hgatp) {
+            csr_write(CSR_HGATP, ar->hgatp);
+        }
+        csr_write(CSR_VSSTATUS, 2UL << 32);
+        csr_write(CSR_VSIE, 0);
+        csr_write(CSR_VSTVEC, 0);
+        csr_write(CSR_VSATP, 0);
+        csr_write(CSR_HVIP, 0);
+        return;
+    }
     csr_write(CSR_HGATP, ar->hgatp);
     csr_write(CSR_VSSTATUS, ar->vsstatus);
     csr_write(CSR_VSIE, ar->vsie);
@@ -163,10 +186,10 @@ void arch_vcpu_load(struct vcpu *v)
     csr_write(CSR_VSATP, ar->vsatp);
     csr_write(CSR_VSTIMECMP, ar->vstimecmp);
     csr_write(CSR_HVIP, ar->hvip);
-    if (ar->last_cpu != (int8_t)cpu) {
+    if (ar->hfence_cpu != (int8_t)cpu) {
         /* Its VS-stage translations may be stale here. */
         __asm__ volatile(".option push\n.option arch, +h\nhfence.vvma zero, zero\n.option pop" ::: "memory");
-        ar->last_cpu = (int8_t)cpu;
+        ar->hfence_cpu = (int8_t)cpu;
     }
     if ((ar->vsstatus & SSTATUS_FS) != 0 && (fp_owner[cpu] != v || ar->fp_cpu != (int8_t)cpu)) {
         arch_fp_load(ar->f);

@@ -31,6 +31,9 @@ struct cpu {
     uint32_t n_rt;
     uint32_t rt_util_ppm; /* admitted utilisation */
     volatile uint64_t next_release; /* earliest RT release here, for siblings */
+    uint32_t rt_gen;       /* changes whenever the RT set changes (under rt_lock) */
+    uint32_t prep_gen;     /* rt_gen when the lean release path was prepared */
+    uint64_t prep_other;   /* the next release after the prepared one */
     /* time accounting */
     uint64_t t_mark;
     uint32_t t_kind; /* enum cpu_time running since t_mark */

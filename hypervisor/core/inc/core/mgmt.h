@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <core/cpu.h>
 
 struct cpu;
 
@@ -25,14 +26,23 @@ void mgmt_cpu_online(const struct cpu *c);
 bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len);
 /* External interrupt on CPU c: take the UART's input (management CPU). */
 void mgmt_irq(struct cpu *c);
+extern uint32_t mgmt_cpu;  /* the management CPU (UINT32_MAX before init) */
+extern uint64_t mgmt_next; /* when it next has agent work (ticks) */
+
 /* Is agent work due on CPU c? (cheap; false on other CPUs) */
-bool mgmt_due(const struct cpu *c, uint64_t now);
+static inline bool mgmt_due(const struct cpu *c, uint64_t now)
+{
+    return c->id == mgmt_cpu && now >= mgmt_next;
+}
 /* Run due agent work on the management CPU, unless an RT job of that CPU
  * is ready or due soon (then it retries later).  Called where the CPU is
  * about to run best effort or idle, never ahead of an RT dispatch. */
 void mgmt_work(struct cpu *c, uint64_t now);
-/* When the management CPU next needs to run agent work (ticks), or UINT64_MAX. */
-uint64_t mgmt_next_tick(const struct cpu *c);
+/* When CPU c next needs to run agent work (ticks), or UINT64_MAX. */
+static inline uint64_t mgmt_next_tick(const struct cpu *c)
+{
+    return c->id == mgmt_cpu ? mgmt_next : UINT64_MAX;
+}
 
 /*
  * Serve one encoded Request that an ADU sent by message (the inter-ADU

@@ -71,8 +71,12 @@ struct vcpu *edf_pick(struct vcpu *const *set, uint32_t n);
 void rt_release_due(struct vcpu *const *set, uint32_t n, uint64_t now);
 /* Charge `v`'s budget for running until `now`; true if it is spent. */
 bool rt_charge(struct vcpu *v, uint64_t now);
-/* Record the first dispatch of a job at `now` (jitter), in ticks. */
+/* Record the first dispatch of a job at `now`; its jitter is folded into
+ * the statistics later by rt_job_fold() (job end or next release). */
 void rt_job_dispatched(struct vcpu *v, uint64_t now);
+void rt_job_fold(struct vcpu *v);
+/* Release the next job of `v` now (its next_release is due). */
+void rt_release(struct vcpu *v);
 /* The job of `v` finished at `now` (wait hypercall). */
 void rt_job_done(struct vcpu *v, uint64_t now);
 

@@ -37,6 +37,8 @@ struct rt_sched {
     uint64_t run_start;    /* when it last got the CPU */
     bool job_started;      /* the current job has been dispatched once */
     bool job_done;         /* the current job called wait */
+    bool jitter_pending;   /* dispatched, jitter not yet in st */
+    uint64_t dispatched;   /* first dispatch of the current job */
     struct vh_rt_stats st; /* jitter etc. in ns */
 };
 

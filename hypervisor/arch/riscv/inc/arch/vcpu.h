@@ -18,7 +18,8 @@ struct vcpu_arch {
     uint64_t f[32]; /* then fcsr: arch_fp_save/load rely on it */
     uint64_t fcsr;
     int8_t fp_cpu;   /* CPU whose FP registers hold this state, or -1 */
-    int8_t last_cpu; /* CPU it last ran on (VS TLB hygiene) */
+    int8_t last_cpu;   /* CPU whose registers were last loaded with it */
+    int8_t hfence_cpu; /* CPU where its VS-stage TLB was last flushed */
 };
 
 #endif /* ARCH_VCPU_H */
