@@ -6,11 +6,13 @@
  *          5) asks SBI SRST for a cold reboot
  *   echo   echoes each line received on the UART
  *   hostile, hcall   see apps_probe.c
+ *   ping, pong, msgbad, flood   messaging, see apps_msg.c
  * All waiting is timer interrupt + wfi.
  */
 #include "bareos.h"
 #include "kprintf.h"
 #include "lib.h"
+#include "msg.h"
 #include "riscv.h"
 #include "sbi.h"
 #include "uart.h"
@@ -106,6 +108,7 @@ static void app_echo(unsigned long hartid)
     }
 }
 
+void app_tlat(unsigned long hartid); void app_uartlat(unsigned long hartid); /* tlat.c, uartlat.c */
 static const struct app apps[] = {
     {"demo", true, app_demo},
     {"spin", true, app_spin},
@@ -114,6 +117,12 @@ static const struct app apps[] = {
     {"echo", false, app_echo},
     {"hcall", false, app_hcall},
     {"rtapp", false, app_rtapp},
+    {"tlat", false, app_tlat},
+    {"uartlat", false, app_uartlat},
+    {"ping", false, app_ping},
+    {"pong", false, app_pong},
+    {"msgbad", false, app_msgbad},
+    {"flood", false, app_flood},
 };
 
 const struct app *app_default(void)

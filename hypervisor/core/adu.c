@@ -9,6 +9,7 @@
 #include <core/arch.h>
 #include <core/console.h>
 #include <core/cpu.h>
+#include <core/ipc.h>
 #include <core/lib.h>
 #include <core/rt.h>
 #include <core/sched.h>
@@ -46,6 +47,7 @@ void adu_load(struct adu *a)
     memcpy(adu_gpa_to_hva(a, cfg->dtb_gpa, cfg->dtb_size), cfg->dtb, cfg->dtb_size);
     memset(&a->vuart, 0, sizeof a->vuart);
     a->boots++;
+    ipc_adu_reset(a); /* its queue empties: messages to the old boot are gone */
     for (uint32_t i = 0; i < cfg->n_be_vcpus; i++) {
         struct vcpu *v = a->be[i];
         v->state = VCPU_STOPPED;

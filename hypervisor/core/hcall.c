@@ -8,6 +8,7 @@
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/hcall.h>
+#include <core/ipc.h>
 #include <core/lib.h>
 #include <core/rt.h>
 #include <core/sched.h>
@@ -184,6 +185,12 @@ bool hcall_dispatch(struct cpu *c, struct vcpu *v, unsigned long fid)
         }
         return hc_result(v, "reservation change",
                          rt_reserve_set(v->adu, (uint32_t)a0, why, sizeof why), why);
+    case VH_HC_MSG_SEND:
+        return ipc_hcall_send(v, a0, a1, arch_vcpu_arg(v, 2));
+    case VH_HC_MSG_RECV:
+        return ipc_hcall_recv(c, v, a0, a1, arch_vcpu_arg(v, 2));
+    case VH_HC_MSG_QUERY:
+        return ipc_hcall_query(v, a0);
     default:
         arch_vcpu_set_ret(v, VH_ENOSYS, 0);
         return false;

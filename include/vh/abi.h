@@ -37,7 +37,7 @@
 #define VH_HC_RT_STATS 11   /* a0 = rt id (-1: self), a1 = struct vh_rt_stats * */
 #define VH_HC_MSG_SEND 16   /* a0 = dest ADU id, a1 = buf, a2 = len         */
 #define VH_HC_MSG_RECV 17   /* a0 = buf, a1 = cap, a2 = flags; a1 <- len|src<<32 */
-#define VH_HC_MSG_QUERY 18  /* a1 <- pending | free << 32                   */
+#define VH_HC_MSG_QUERY 18  /* a0 = flags; a1 <- pending | free << 32       */
 #define VH_HC_CONSOLE_PUT 19 /* a0 = buf, a1 = len: write to own console   */
 
 /*
@@ -173,7 +173,17 @@ struct vh_rt_stats {
 };
 _Static_assert(sizeof(struct vh_rt_stats) == 144, "vh_rt_stats layout");
 
-/* VH_HC_MSG_RECV flags. */
-#define VH_MSG_F_BLOCK (1u << 0)
+/* VH_HC_MSG_RECV flags (a2); VH_HC_MSG_QUERY takes VH_MSG_F_NOTIFY in a0. */
+#define VH_MSG_F_BLOCK (1u << 0)  /* RECV: wait for a message (BE-VCPUs only) */
+#define VH_MSG_F_NOTIFY (1u << 1) /* from now on, each message that arrives posts
+                                     a soft interrupt to the ADU's BE-VCPU 0 */
+
+/*
+ * VH_HC_MSG_SEND destination (and RECV source) of the hypervisor's
+ * management agent: the message is one encoded vh.proto Request; the
+ * encoded Response arrives in the sender's own queue from this source.
+ */
+#define VH_MSG_DEST_MGMT 0xFFFFu
+#define VH_MSG_SIZE_MAX 4096u /* largest msg_size a scenario may set */
 
 #endif /* VH_ABI_H */

@@ -23,3 +23,14 @@ foreach(t edf_sim admit)
   vh_core_test(unit_${t} ${CMAKE_CURRENT_LIST_DIR}/test_${t}.c ${VH_SIM_SOURCES})
   target_include_directories(unit_${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/host-platform)
 endforeach()
+
+# Messaging: the policy alone, then the hypercalls with the real adu.c
+# bounds check and recorded stand-ins (ipc_host.c).
+vh_core_test(unit_ipc ${CMAKE_CURRENT_LIST_DIR}/test_ipc.c ${VH_HV}/core/ipc_policy.c)
+vh_core_test(unit_ipc_hcall ${CMAKE_CURRENT_LIST_DIR}/test_ipc_hcall.c ${CMAKE_CURRENT_LIST_DIR}/ipc_host.c
+             ${VH_HV}/core/ipc.c ${VH_HV}/core/ipc_policy.c)
+
+# Absent devices: the board's map (platform data) and its lookup.
+vh_core_test(unit_vdev ${CMAKE_CURRENT_LIST_DIR}/test_vdev.c ${VH_HV}/core/vdev_map.c
+             ${VH_HV}/platform/qemu-virt/absent.c)
+target_include_directories(unit_vdev PRIVATE ${VH_HV}/platform/qemu-virt/inc)

@@ -12,6 +12,7 @@
 #include <core/lib.h>
 #include <core/mgmt.h>
 #include <core/sched.h>
+#include <core/vdev.h>
 #include <core/vuart.h>
 #include <vh/abi.h>
 
@@ -69,6 +70,26 @@ static bool mmio_uart(struct vcpu *v, uint64_t gpa, bool store)
     return true;
 }
 
+/* The reset device or an absent one (core/vdev.c); false: nothing there. */
+static bool mmio_vdev(struct vcpu *v, uint64_t gpa, bool store)
+{
+    struct vcpu_regs *r = &v->arch.regs;
+    uint32_t insn;
+    struct mem_access m;
+    if (fetch_insn(r->sepc, &insn) != 0 || insn_decode_mem(insn, &m) != 0 || m.store != store) {
+        return false;
+    }
+    uint64_t val = store && m.reg ? r->x[m.reg] : 0;
+    int res = vdev_mmio(v, gpa, m.width, store, &val);
+    if (res == VDEV_DONE) {
+        if (!store && m.reg != 0) {
+            r->x[m.reg] = insn_extend(val, m.width, m.sign);
+        }
+        r->sepc += m.len;
+    }
+    return res != VDEV_UNCLAIMED; /* VDEV_RESTARTED: the VCPU is already reset or stopped */
+}
+
 static void guest_page_fault(struct vcpu *v, uint64_t cause)
 {
     uint64_t gpa = (csr_read(CSR_HTVAL) << 2) | (csr_read(CSR_STVAL) & 3);
@@ -79,6 +100,9 @@ static void guest_page_fault(struct vcpu *v, uint64_t cause)
         if (mmio_uart(v, gpa, store)) {
             return;
         }
+    }
+    if (cause != EXC_INST_GUEST_PAGE && mmio_vdev(v, gpa, store)) {
+        return;
     }
     static const char *const what[] = {"instruction fetch from", "load from", "", "store to"};
     char desc[64];

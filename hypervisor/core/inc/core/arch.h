@@ -50,6 +50,9 @@ void arch_vcpu_irq_post(struct vcpu *v, uint32_t virq);
 /* Guest argument and return registers of the trapped VCPU. */
 uint64_t arch_vcpu_arg(const struct vcpu *v, unsigned n);
 void arch_vcpu_set_ret(struct vcpu *v, int64_t err, uint64_t value);
+/* The trapped hypercall of `v` runs again when `v` next runs (its pc goes
+ * back to the call): a hypercall that blocks completes by being restarted. */
+void arch_vcpu_hcall_restart(struct vcpu *v);
 /* Time at which `v`'s own timer fires (ticks), or UINT64_MAX if masked. */
 uint64_t arch_vcpu_timer_deadline(const struct vcpu *v);
 
