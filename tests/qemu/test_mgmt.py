@@ -146,7 +146,50 @@ def garbage():
         q.wait()
 
 
-TESTS = {"vhctl": vhctl_flow, "garbage": garbage}
+def window(d, seconds):
+    """Per-RT-VCPU average jitter (us) and misses over a window, from vh's stats."""
+    rc, a, _ = d.ctl("-o", "json", "stats", "--count", "1")
+    time.sleep(seconds)
+    rc2, b, _ = d.ctl("-o", "json", "stats", "--count", "1")
+    if rc or rc2 or not a or not b:
+        return None
+    out = {}
+    va = {v["vcpu_id"]: v for v in a[0]["vcpus"]}
+    for v in b[0]["vcpus"]:
+        p = va.get(v["vcpu_id"])
+        if p and v.get("releases", 0) > p.get("releases", 0):
+            n = v["releases"] - p["releases"]
+            avg = (v["jitter_avg_us"] * v["releases"] - p["jitter_avg_us"] * p["releases"]) / n
+            out[v["vcpu_id"]] = (round(avg, 2), v["misses"] - p["misses"], n)
+    return out
+
+
+def stream():
+    """RT jitter with a 100 Hz statistics stream to the host vs without."""
+    d = t.Vhd("mgmt")
+    try:
+        t.check(d.wait_up(60), "vhd reaches the target")
+        time.sleep(2)
+        quiet = window(d, 4)
+        follow = subprocess.Popen([os.path.join(t.BUILD, "cli", "vhctl"), "-s", d.sock, "-o", "json", "stats",
+                                   "--follow", "--rate", "100"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        busy = window(d, 4)
+        follow.terminate()
+        lines = len(follow.communicate(timeout=10)[0].splitlines())
+        print("RT jitter (avg us, misses, releases) per RT-VCPU without a stats stream:", quiet)
+        print("with a 100 Hz stats stream (%d messages received):" % lines, busy)
+        t.check(quiet and busy, "both windows measured")
+        # (Asked for 100 Hz; what arrives is printed above: a benchmark, not a bound.)
+        t.check(lines >= 10, "the stream delivered (%d messages in ~5 s)" % lines)
+        # Printed, not asserted: vhd runs QEMU with -icount sleep on (paced to the
+        # host clock), so these figures carry host noise; make bench has the
+        # deterministic comparison.
+    finally:
+        d.stop()
+
+
+TESTS = {"vhctl": vhctl_flow, "garbage": garbage, "stream": stream}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in TESTS:
