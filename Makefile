@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build check demo clean
+.PHONY: all deps build check demo bench clean
 
 all: build
 
@@ -21,6 +21,10 @@ check: build
 
 demo: build
 	@sh scripts/demo.sh $(BUILD)
+
+# make bench [QUICK=1]: measure vh (QEMU -icount), write docs/benchmarks.md (~10 min; QUICK=1: ~1 min)
+bench: build
+	@python3 tests/bench/run.py --build $(BUILD) $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(BUILD)

@@ -77,7 +77,12 @@ def rt_mark(run, what):
 
 
 def mixed():
-    r = t.Run(t.qemu_cmd(t.scenario_elf("uboot-mixed"), 2))
+    # One CPU shared by U-Boot and the RT ADU, under -icount (deterministic).
+    # (The shipped two-CPU uboot-mixed scenario shows, under -icount, QEMU's
+    # one-CPU-after-another emulation starving the RT CPU while U-Boot traps
+    # on the other; on wall-clock time the 2-core host's noise decides.  See
+    # the notes of the benchmark issue.)
+    r = t.Run(t.qemu_cmd(t.scenario_elf("uboot-onecpu"), 1))
     try:
         t.check(r.wait_line(r"\[uboot\] U-Boot 2023\.01", 120), "U-Boot prints its banner", r)
         t.check(to_prompt(r), "U-Boot reaches its => prompt (input reaches it)", r)
@@ -92,8 +97,8 @@ def mixed():
         r.wait_line(r"\[rt\] rtapp: rt 0 .*releases", 60)
         before = rt_mark(r, "before U-Boot's busy commands")
         # (this U-Boot has no mtest; crc32 reads its RAM instead)
-        r.send("sleep 1\n")
-        t.check(command(r, "crc32 80000000 1000000", r"^CRC32 for 80000000", 180),
+        # One line: while `sleep` runs, U-Boot reads and drops typed keys.
+        t.check(command(r, "sleep 1; crc32 80000000 1000000", r"^[Cc][Rr][Cc]32 for 80000000", 180),
                 "U-Boot busy: sleep 1, then crc32 over 16 MiB of its RAM", r)
         n = len(summaries(r))
         r.wait_for(lambda ls: len(summaries(r)) > n, 60)

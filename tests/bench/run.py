@@ -1,0 +1,697 @@
+#!/usr/bin/env python3
+"""make bench: measure vh and write docs/benchmarks.md.  Measures and reports; never fails on a threshold.
+
+usage: tests/bench/run.py [--quick] [--build DIR] [--out FILE] [--parts 1,2,3,4,5,6]
+
+Parts (see docs/benchmarks.md): 1 the paper's RT-App experiment (1/2/4 CPUs x 1/2/4 RT-VCPUs) under
+-icount shift=3,sleep=off, with a run-to-run byte comparison; 2 the same under best-effort load and under a
+100 Hz statistics stream; 3 timer-to-first-instruction latency natively and under vh; 4 overhead
+breakdown (null hypercall, trapped UART read, SBI call); 5 part 1 without icount (wall clock, noisy);
+6 management plane (vhctl round trips, vhd with many fake targets, image size, lines of code).
+Every process started here is killed on exit, error or signal.
+"""
+import argparse
+import atexit
+import datetime
+import hashlib
+import json
+import os
+import re
+import resource
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PROCS = []   # every Popen we start: killed at exit
+TMP = tempfile.mkdtemp(prefix="vhbench-")
+NS_PER_INSN = 8  # -icount shift=3
+
+# The paper (Moratelli et al. 2014), Tables 1-3: (cpus, n_rt) -> [(avg us, sd us) per RT-VCPU]
+PAPER = {
+    (1, 1): [(163.99, 1.00)], (1, 2): [(165.01, 1.05), (164.98, 0.57)],
+    (1, 4): [(166.94, 0.57), (166.95, 1.93), (166.97, 0.98), (166.98, 0.60)],
+    (2, 1): [(316.51, 19.47)], (2, 2): [(378.85, 30.53), (378.60, 24.66)],
+    (2, 4): [(323.92, 27.00), (323.97, 30.90), (324.02, 33.25), (323.88, 24.99)],
+    (4, 1): [(314.51, 42.41)], (4, 2): [(299.54, 28.27), (299.72, 28.33)],
+    (4, 4): [(297.57, 6.03), (297.58, 4.36), (297.94, 5.99), (297.78, 6.24)],
+}
+GOAL_AVG, GOAL_MAX, GOAL_SD = 1.1, 2.0, 0.3
+
+SUMMARY = re.compile(r"rtapp: rt (\d+) \(vcpu (\d+), cpu (-?\d+)\): releases (\d+) jitter avg ([\d.]+) us "
+                     r"sd ([\d.]+) us min ([\d.]+) us max ([\d.]+) us misses (\d+) overruns (\d+)(.*)")
+
+
+def log(msg):
+    print("[bench %s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
+
+
+def start(cmd, **kw):
+    kw.setdefault("stdin", subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, start_new_session=True, **kw)
+    PROCS.append(p)
+    return p
+
+
+def kill(p, grace=3.0):
+    """TERM, then KILL (QEMU under icount may not react to TERM promptly)."""
+    if p.poll() is None:
+        try:
+            p.terminate()
+            p.wait(grace)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        except ProcessLookupError:
+            pass
+    if p in PROCS:
+        PROCS.remove(p)
+
+
+def cleanup():
+    for p in list(PROCS):
+        try:
+            if p.poll() is None:
+                p.kill()
+                p.wait(5)
+        except Exception:
+            pass
+    PROCS.clear()
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+atexit.register(cleanup)
+for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(_sig, lambda s, f: sys.exit(128 + s))
+
+
+def run_cmd(cmd, timeout=30):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout).stdout
+    except Exception as e:
+        return "(%s)" % e
+
+
+# ---------------------------------------------------------------------------------------------- QEMU
+def qemu_cmd(kernel, smp, icount=True, append=None):
+    cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", "rv64", "-smp", str(smp), "-m", "512M",
+           "-display", "none", "-monitor", "none", "-serial", "stdio", "-bios", "default", "-kernel", kernel]
+    if icount:
+        cmd += ["-icount", "shift=3,sleep=off"]
+    if append:
+        cmd += ["-append", append]
+    return cmd
+
+
+def elf(name):
+    return os.path.join(BUILD, "target", "scenarios", "vh-%s.elf" % name)
+
+
+def boot(kernel, smp, until, timeout, icount=True, append=None, stop=None):
+    """Boot QEMU, read the serial output until regex `until` (or stop(text) is true) or timeout.
+    Returns (bytes, seconds, finished)."""
+    p = start(qemu_cmd(kernel, smp, icount, append), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    rx = re.compile(until.encode())
+    buf, t0, ok = b"", time.time(), False
+    try:
+        while time.time() - t0 < timeout:
+            r, _, _ = select.select([p.stdout], [], [], 0.2)
+            if r:
+                d = os.read(p.stdout.fileno(), 65536)
+                if not d:
+                    break
+                buf += d
+                if rx.search(buf) or (stop and stop(buf.decode("utf-8", "replace"))):
+                    ok = True
+                    break
+    finally:
+        kill(p, grace=0.5)
+    return buf, time.time() - t0, ok
+
+
+def summaries(text, tag="ctl"):
+    """Last RT-App summary per RT index."""
+    out = {}
+    for line in text.splitlines():
+        if tag and not line.startswith("[%s] " % tag):
+            continue
+        m = SUMMARY.search(line)
+        if m:
+            out[int(m.group(1))] = dict(vcpu=int(m.group(2)), cpu=int(m.group(3)), releases=int(m.group(4)),
+                                        avg=float(m.group(5)), sd=float(m.group(6)), min=float(m.group(7)),
+                                        max=float(m.group(8)), misses=int(m.group(9)), overruns=int(m.group(10)),
+                                        vh=m.group(11).strip())
+    return out
+
+
+def releases_reached(n):
+    def pred(text):
+        s = summaries(text.replace("\r", ""))
+        return bool(s) and min(v["releases"] for v in s.values()) >= n
+    return pred
+
+
+def rt_run(name, smp, releases, icount=True, timeout=600):
+    until = r"\[ctl\] rtapp: done" if releases >= 1000 else r"(?!)"
+    buf, secs, ok = boot(elf(name), smp, until, timeout, icount=icount,
+                         stop=None if releases >= 1000 else releases_reached(releases))
+    text = buf.decode("utf-8", "replace").replace("\r", "")
+    return dict(name=name, smp=smp, bytes=buf, text=text, secs=secs, done=ok, s=summaries(text),
+                panic="PANIC" in text)
+
+
+def fmt(v, d=2):
+    return "-" if v is None else ("%.*f" % (d, v))
+
+
+def rt_table(rows, paper=True, goals=True):
+    """rows: list of (cpus, n_rt, run)."""
+    h = "| CPUs | RT-VCPUs | RT-VCPU | CPU | releases | avg us | SD us | min us | max us | misses | overruns |"
+    sep = "|---|---|---|---|---|---|---|---|---|---|---|"
+    if paper:
+        h += " paper avg us | paper SD us | avg ratio | SD ratio |"
+        sep += "---|---|---|---|"
+    if goals:
+        h += " goals (avg<=%.1f, max<=%.0f, SD<=%.1f) |" % (GOAL_AVG, GOAL_MAX, GOAL_SD)
+        sep += "---|"
+    out = [h, sep]
+    for cpus, n, run in rows:
+        if not run["s"]:
+            out.append("| %d | %d | - | - | no output (%s) |" % (cpus, n, "timeout" if not run["done"] else "?"))
+            continue
+        for i in range(n):
+            v = run["s"].get(i)
+            if v is None:
+                out.append("| %d | %d | %d | - | not created / no summary |" % (cpus, n, i + 1))
+                continue
+            line = "| %d | %d | %d | %d | %d | %s | %s | %s | %s | %d | %d |" % (
+                cpus, n, i + 1, v["cpu"], v["releases"], fmt(v["avg"]), fmt(v["sd"]), fmt(v["min"], 1),
+                fmt(v["max"], 1), v["misses"], v["overruns"])
+            if paper:
+                pa, ps = PAPER[(cpus, n)][i]
+                line += " %.2f | %.2f | %.3f | %.3f |" % (pa, ps, v["avg"] / pa, v["sd"] / ps)
+            if goals:
+                miss = [k for k, ok in (("avg", v["avg"] <= GOAL_AVG), ("max", v["max"] <= GOAL_MAX),
+                                        ("SD", v["sd"] <= GOAL_SD)) if not ok]
+                line += " %s |" % ("met" if not miss else "not met: " + ", ".join(miss))
+            out.append(line)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- vhd
+class Vhd:
+    def __init__(self, targets, name="vhd"):
+        self.sock = os.path.join(TMP, name + ".sock")
+        self.logf = open(os.path.join(TMP, name + ".log"), "w")
+        cmd = [os.path.join(BUILD, "hostd", "vhd"), "--socket", self.sock, "--build-dir", BUILD,
+               "--source-dir", ROOT, "-q"]
+        for t in targets:
+            cmd += ["--target", t]
+        self.proc = start(cmd, stdout=self.logf, stderr=subprocess.STDOUT)
+        self.side = []
+
+    def ctl_cmd(self, *args):
+        return [os.path.join(BUILD, "cli", "vhctl"), "-s", self.sock] + list(args)
+
+    def ctl(self, *args, timeout=30):
+        try:
+            p = subprocess.run(self.ctl_cmd(*args), capture_output=True, text=True, timeout=timeout)
+            return p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired:
+            return -1, "", "timeout"
+
+    def wait_up(self, secs=60, adu=None):
+        end = time.time() + secs
+        while time.time() < end:
+            rc, out, _ = self.ctl("-o", "json", "adu", "list", timeout=10)
+            if rc == 0 and (adu is None or adu in out):
+                return True
+            time.sleep(0.5)
+        return False
+
+    def spawn(self, *args, out=None):
+        f = open(out, "w") if out else subprocess.DEVNULL
+        p = start(self.ctl_cmd(*args), stdout=f, stderr=subprocess.STDOUT)
+        self.side.append(p)
+        return p
+
+    def stop(self):
+        for p in self.side:
+            kill(p, 1)
+        kill(self.proc, 10)
+        self.logf.close()
+
+
+def wait_file(path, regex, timeout):
+    rx = re.compile(regex)
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with open(path, errors="replace") as f:
+                if rx.search(f.read()):
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def rt_via_vhd(cpus, n_rt, stream_rate, timeout, releases=1000):
+    """vhd with a qemu:bstream-cC,icount target; once the console (and, with stream_rate, a
+    `vhctl stats --follow --rate N`) is attached, the host creates n_rt RT-VCPUs (period 10 ms,
+    budget 1 ms, entry rtapp_spawn); RT-App reports them as rt 4.. beside its boot-time rt 0.
+    Returns a run dict like rt_run's with the host-created RT-VCPUs as rt 0..n_rt-1."""
+    scenario = "bstream-c%d" % cpus
+    v = Vhd(["t=qemu:%s,smp=%d,icount" % (scenario, cpus)], name="vhd-%s-%s" % (scenario, stream_rate))
+    con = os.path.join(TMP, "%s-%d-%s.console" % (scenario, n_rt, stream_rate))
+    frames, done, text, created = 0, False, "", []
+    t0 = time.time()
+    try:
+        up = v.wait_up(60, adu="ctl")
+        v.spawn("console", "ctl", out=con)
+        st = None
+        if stream_rate:
+            st = con + ".stats"
+            v.spawn("-o", "json", "stats", "--follow", "--rate", str(stream_rate), out=st)
+        time.sleep(1)
+        for i in range(n_rt if up else 0):
+            rc, out, err = v.ctl("vcpu", "create", "ctl", "--entry", "rtapp_spawn", "--period", "10ms",
+                                 "--budget", "1ms", timeout=30)
+            created.append((out + err).strip())
+        idx = list(range(4, 4 + n_rt))
+
+        def enough():
+            s = summaries(open(con, errors="replace").read().replace("\r", ""), tag=None)
+            return all(i in s and s[i]["releases"] >= releases for i in idx)
+        end = time.time() + timeout
+        while up and time.time() < end and not done:
+            done = os.path.exists(con) and enough()
+            time.sleep(0.5)
+        if st:
+            with open(st, errors="replace") as f:
+                frames = sum(1 for l in f if l.startswith("{"))
+        text = open(con, errors="replace").read().replace("\r", "")
+    finally:
+        v.stop()
+    s = summaries(text, tag=None)
+    return dict(name=scenario, smp=cpus, text=text, secs=time.time() - t0, done=done, frames=frames,
+                s={i - 4: s[i] for i in s if i >= 4}, created=created, panic="PANIC" in text)
+
+
+# ---------------------------------------------------------------------------------------------- parts
+def part1(q, md):
+    n_rel = 200 if q.quick else 1000
+    cpus_list = [1] if q.quick else [1, 2, 4]
+    md += ["## 1. The paper's experiment: RT-App jitter, %s CPUs x 1, 2, 4 RT-VCPUs" % "/".join(map(str, cpus_list)),
+           "",
+           "Each configuration is one scenario (`tests/bench/scenarios/bench-cC-rR.vhs`): a BareOS ADU on a "
+           "best-effort VCPU creates the RT-VCPUs (period 10 ms, **budget 1 ms**, 20 us of work per job, "
+           "`cpu=auto`), each runs RT-App for %d releases. QEMU `-icount shift=3,sleep=off` (1 instruction = "
+           "8 ns, ~125 MIPS; the paper: OVP at 100 MIPS). Jitter = time of the job's first instruction minus "
+           "its release time, as RT-App measures it (rdtime, 100 ns resolution). Ratio = ours / paper. "
+           "p99 is not reported: vh's statistics give min/avg/max/SD only (TODO)." % n_rel, ""]
+    rows = []
+    runs = {}
+    for c in cpus_list:
+        for n in (1, 2, 4):
+            name = "bench-c%d-r%d" % (c, n)
+            log("part 1: %s (%d releases)" % (name, n_rel))
+            r = rt_run(name, c, n_rel, timeout=900)
+            log("  %.0f s host time, %s" % (r["secs"], "done" if r["done"] else "TIMEOUT"))
+            rows.append((c, n, r))
+            runs[(c, n)] = r
+    md += rt_table(rows) + [""]
+    vhcol = [(c, n, i, v["vh"]) for c, n, r in rows for i, v in sorted(r["s"].items()) if v["vh"]]
+    if vhcol:
+        md += ["vh's own measurement of the same releases (from the release timer to the VCPU's resume, as "
+               "RT-App prints it beside its own):", ""]
+        md += ["- %d CPU(s), %d RT-VCPU(s), RT-VCPU %d: %s" % (c, n, i + 1, v) for c, n, i, v in vhcol] + [""]
+    bad = [r["name"] for _, _, r in rows if r["panic"] or not r["done"]]
+    if bad:
+        md += ["Incomplete runs (timeout or panic): %s." % ", ".join(bad), ""]
+    met = sum(1 for c, n, r in rows for i in range(n) if r["s"].get(i) and r["s"][i]["avg"] <= GOAL_AVG
+              and r["s"][i]["max"] <= GOAL_MAX and r["s"][i]["sd"] <= GOAL_SD)
+    total = sum(n for _, n, _ in rows)
+    md += ["Goals (avg <= %.1f us, max <= %.0f us, SD <= %.1f us): met by %d of %d RT-VCPU rows." %
+           (GOAL_AVG, GOAL_MAX, GOAL_SD, met, total), ""]
+    # Determinism: the same configuration again, byte for byte.
+    name = "bench-c1-r1"
+    log("part 1: determinism, %s again" % name)
+    again = rt_run(name, 1, n_rel, timeout=900)
+    a, b = runs[(1, 1)]["bytes"], again["bytes"]
+    same = a == b
+    md += ["### Run to run", "",
+           "`%s` booted twice: serial output %d and %d bytes, sha256 %s and %s: **%s**. Under icount the "
+           "emulated timing is a function of the instruction stream, so every figure in parts 1-4 is "
+           "reproducible exactly; wall-clock figures (parts 5, 6) are not." %
+           (name, len(a), len(b), hashlib.sha256(a).hexdigest()[:16], hashlib.sha256(b).hexdigest()[:16],
+            "identical" if same else "DIFFERENT"), ""]
+    if not same:
+        la, lb = a.decode(errors="replace").splitlines(), b.decode(errors="replace").splitlines()
+        diff = [(x, y) for x, y in zip(la, lb) if x != y][:3]
+        md += ["First differing lines:", ""] + ["    %s\n    %s" % d for d in diff] + [""]
+    return runs
+
+
+def part2(q, md, base):
+    md += ["## 2. Under load", "",
+           "Same RT-App set-up (1000 releases) with (a) a best-effort ADU `gp` spinning on every CPU "
+           "(`tests/bench/scenarios/bload-cC-rR.vhs`, one BE-VCPU per CPU), (b) vhd connected and "
+           "`vhctl stats --follow --rate 100` streaming statistics to the host (`tests/bench/scenarios/"
+           "bstream-cC.vhs`; RT-App's console read through `vhctl console ctl`; the measured RT-VCPUs are "
+           "created by the host with `vhctl vcpu create ctl --entry rtapp_spawn --period 10ms --budget 1ms` "
+           "once console and stream are attached, so all their 1000 releases happen under the stream). "
+           "Baseline = part 1, and (b) without the stream.", ""]
+    rows = []
+    for c in (1, 2):
+        for n in (1, 2):
+            log("part 2a: bload-c%d-r%d" % (c, n))
+            r = rt_run("bload-c%d-r%d" % (c, n), c, 1000, timeout=900)
+            log("  %.0f s, %s" % (r["secs"], "done" if r["done"] else "TIMEOUT"))
+            rows.append((c, n, r))
+    md += ["### (a) best-effort ADU spinning on every CPU", ""] + rt_table(rows, paper=False) + [""]
+    md += ["Change against part 1 (avg / max, us):", ""]
+    for c, n, r in rows:
+        b = base.get((c, n))
+        for i in range(n):
+            x, y = (b["s"].get(i) if b else None), r["s"].get(i)
+            if x and y:
+                md.append("- %d CPU(s) %d RT-VCPU(s) #%d: avg %.2f -> %.2f, max %.1f -> %.1f, misses %d -> %d" %
+                          (c, n, i + 1, x["avg"], y["avg"], x["max"], y["max"], x["misses"], y["misses"]))
+    md.append("")
+    rows = []
+    for c in (1, 2):
+        for n in (1, 2):
+            for rate in (None, 100):
+                if rate is None and q.quick:
+                    continue
+                log("part 2b: %d CPU(s) x %d RT-VCPU(s) under vhd, stream %s" % (c, n, rate))
+                r = rt_via_vhd(c, n, rate, timeout=300)
+                log("  %.0f s, %s, %d frames" % (r["secs"], "done" if r["done"] else "TIMEOUT", r["frames"]))
+                rows.append((c, n, rate, r))
+    md += ["### (b) vhd attached, with and without a 100 Hz statistics stream", "",
+           "| CPUs | RT-VCPUs | stream | frames received | RT-VCPU | releases | avg us | SD us | min us | max us | "
+           "misses | overruns |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for c, n, rate, r in rows:
+        if not r["s"]:
+            md.append("| %d | %d | %s | %d | no RT-App output (%s) |" % (c, n, rate or "none", r["frames"],
+                                                                      "timeout" if not r["done"] else "?"))
+        for i, v in sorted(r["s"].items()):
+            md.append("| %d | %d | %s | %d | %d | %d | %.2f | %.2f | %.1f | %.1f | %d | %d |" % (
+                c, n, "%d Hz" % rate if rate else "none", r["frames"], i + 1, v["releases"], v["avg"], v["sd"],
+                v["min"], v["max"], v["misses"], v["overruns"]))
+    md += ["", "Under icount the target runs faster than real time when idle, so '100 Hz' is in emulated "
+           "time: 1000 releases = 10 s emulated, i.e. up to ~1000 statistics frames.", ""]
+    for c, n, rate, r in rows:
+        if r["created"] and not all(x.startswith("created") for x in r["created"]):
+            md.append("- %d CPU(s) %d RT-VCPU(s) stream %s: vcpu create said: %s" % (c, n, rate, "; ".join(r["created"])))
+    md.append("")
+
+
+def part3(q, md, base):
+    md += ["## 3. What vh adds: timer-to-first-instruction latency", "",
+           "BareOS `app=tlat` (bareos/src/tlat.c): a one-shot timer at a known time T (SBI set_timer), a "
+           "dedicated trap vector whose first act reads the clock; latency = that - T, 1000 samples, 1 ms apart "
+           "(the Jailhouse paper's interrupt-latency method with the timer as the source). `time` = rdtime "
+           "(100 ns resolution); `cycle` = rdcycle, which under icount counts virtual ns on the same clock "
+           "(offset calibrated at start; resolution 8 ns = one instruction). `wfi`: the guest waits in wfi; "
+           "`spin`: it busy-waits.", "",
+           "| where | wait | clock | samples | avg ns | SD ns | min ns | max ns | avg instructions |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    rx = re.compile(r"tlat: (\w+) (\w+) samples (\d+) (\w+) avg (-?[\d.]+) ns sd ([\d.]+) ns min (-?\d+) ns "
+                    r"max (-?\d+) ns \(avg (-?[\d.]+) instructions")
+    n = 200 if q.quick else 1000
+    runs = [("native", bareos_elf(), "app=tlat n=%d" % n), ("native", bareos_elf(), "app=tlat n=%d mode=spin" % n),
+            ("under vh (BE guest)", elf("bench-tlat"), None), ("under vh (BE guest)", elf("bench-tlatspin"), None)]
+    for where, k, app in runs:
+        log("part 3: tlat %s %s" % (where, app or os.path.basename(k)))
+        buf, secs, ok = boot(k, 1, r"tlat: done", 120, append=app)
+        for m in rx.finditer(buf.decode(errors="replace")):
+            md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % ((where,) + m.group(1, 4, 3, 5, 6, 7, 8, 9)))
+        if not ok:
+            md.append("| %s | %s | (no result: timeout) |||||||" % (where, app))
+    b = base.get((1, 1))
+    if b and b["s"].get(0):
+        v = b["s"][0]
+        md += ["", "Compare: RT-VCPU release jitter (part 1, 1 CPU, 1 RT-VCPU): avg %.2f us, min %.1f us, max %.1f us "
+               "(= %.0f instructions on average): the RT release path goes through vh's scheduler, a BE guest's "
+               "timer goes through vh's timer path." % (v["avg"], v["min"], v["max"], v["avg"] * 1000 / NS_PER_INSN)]
+    md.append("")
+
+
+def bareos_elf():
+    return os.path.join(BUILD, "target", "bareos", "bareos.elf")
+
+
+def part4(q, md):
+    md += ["## 4. Overhead breakdown", "",
+           "BareOS `app=uartlat` (bareos/src/uartlat.c) times 1000 of each: a read of the console UART's LSR "
+           "(under vh: trapped, decoded and emulated by vh's virtual 16550; natively: QEMU's device), an SBI "
+           "BASE get_spec_version call (OpenSBI natively, vh's SBI under vh), vh's null hypercall. BareOS "
+           "`app=hcall` (vh's own benchmark app) is shown too. Goal for the null hypercall: <= 13 ticks "
+           "(1.3 us).", "",
+           "| operation | where | avg ns | avg instructions (8 ns) | goal |", "|---|---|---|---|---|"]
+    rx = re.compile(r"uartlat: (\w+) n (\d+) total (\d+) ticks: avg ([\d.]+) ns \(([\d.]+) instructions")
+    names = {"lsr": "UART LSR read", "sbi": "SBI call (BASE get_spec_version)", "hcall": "vh null hypercall"}
+    for where, k, app in (("native", bareos_elf(), "app=uartlat op=lsr,sbi"),
+                          ("under vh", elf("bench-uartlat"), None)):
+        log("part 4: uartlat %s" % where)
+        buf, secs, ok = boot(k, 1, r"uartlat: done", 120, append=app)
+        for m in rx.finditer(buf.decode(errors="replace")):
+            goal = ""
+            if m.group(1) == "hcall":
+                goal = "<= 1300 ns: %s" % ("met" if float(m.group(4)) <= 1300 else "not met")
+            md.append("| %s | %s | %s | %s | %s |" % (names[m.group(1)], where, m.group(4), m.group(5), goal))
+        if not ok:
+            md.append("| (uartlat %s: no result, timeout) | | | | |" % where)
+    log("part 4: hcall")
+    buf, secs, ok = boot(elf("hcall"), 1, r"hcall: null round trip avg \d+ ticks \(\d+ calls\)", 120)
+    m = re.search(r"hcall: null round trip avg (\d+) ticks \((\d+) calls\)", buf.decode(errors="replace"))
+    if m:
+        t = int(m.group(1))
+        md.append("| vh null hypercall (app=hcall, integer ticks) | under vh | %d | %d | <= 13 ticks: %s |" %
+                  (t * 100, t * 100 // NS_PER_INSN, "met" if t <= 13 else "not met"))
+    md += ["", "Per-event costs of the release path, scheduling decision and context switch need hypervisor "
+           "tracing (TODO).", ""]
+
+
+def part5(q, md):
+    md += ["## 5. Without icount (wall clock; noisy, host-dependent)", "",
+           "The part-1 scenarios for 1 and 2 CPUs x 1 RT-VCPU, QEMU without `-icount` (multi-threaded TCG, "
+           "time = host time). These figures depend on the host, its load and QEMU's TLB flushes on every "
+           "V switch; they differ from run to run.", ""]
+    rows = []
+    for c in (1, 2):
+        log("part 5: bench-c%d-r1 without icount" % c)
+        r = rt_run("bench-c%d-r1" % c, c, 1000, icount=False, timeout=300)
+        log("  %.0f s, %s" % (r["secs"], "done" if r["done"] else "TIMEOUT"))
+        rows.append((c, 1, r))
+    md += rt_table(rows, paper=True, goals=False) + [""]
+
+
+def proc_cpu(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        s = f.read().rsplit(")", 1)[1].split()
+    return (int(s[11]) + int(s[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for l in f:
+            if l.startswith("VmRSS:"):
+                return int(l.split()[1])
+    return 0
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
+
+
+def part6(q, md):
+    md += ["## 6. Management plane", ""]
+    if not q.quick:
+        calls = 50
+        log("part 6: vhctl round trips against qemu:bench-c1-r1")
+        v = Vhd(["t=qemu:bench-c1-r1,icount"], name="vhd-rtt")
+        try:
+            up = v.wait_up(60, adu="ctl")
+            md += ["vhctl round trip (process start to exit, so it includes vhctl's own start-up), %d calls each, "
+                   "vhd with one `qemu:bench-c1-r1,icount` target:" % calls, "",
+                   "| command | median ms | p99 ms | max ms | failures |", "|---|---|---|---|---|"]
+            for label, args in (("adu list", ["adu", "list"]),
+                                ("vcpu create --dry-run", ["vcpu", "create", "ctl", "--entry", "rtapp_spawn",
+                                                           "--period", "5ms", "--budget", "500us", "--dry-run"])):
+                ts, fails = [], 0
+                for _ in range(calls if up else 0):
+                    t0 = time.perf_counter()
+                    rc, _, _ = v.ctl(*args, timeout=20)
+                    ts.append((time.perf_counter() - t0) * 1000)
+                    fails += rc != 0
+                if ts:
+                    md.append("| %s | %.1f | %.1f | %.1f | %d |" % (label, statistics.median(ts), pct(ts, 99),
+                                                                    max(ts), fails))
+                else:
+                    md.append("| %s | target did not come up | | | |" % label)
+        finally:
+            v.stop()
+        md.append("")
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        md += ["vhd serving statistics from many fake targets (`vh-fake-target --listen unix:PATH --tick-ms 0`, "
+               "each on its own socket, all added to one vhd; `vhctl stats --follow --rate 10` for 5 s). "
+               "RLIMIT_NOFILE here: %d/%d." % (soft, hard), "",
+               "| targets | vhd CPU % (5 s) | vhd RSS MiB | stats lines received | notes |", "|---|---|---|---|---|"]
+        for n in (64, 256):
+            md.append(fake_targets(n))
+        md.append("")
+    size = run_cmd(["riscv64-unknown-elf-size", elf("demo")])
+    md += ["Hypervisor image `build/target/scenarios/vh-demo.elf` (riscv64-unknown-elf-size; it embeds the "
+           "guest images of the demo scenario in its data):", "", "```", size.rstrip(), "```", ""]
+    md += ["Lines of code (wc -l over *.c, *.h, *.S, tracked and untracked, excluding build/):", "",
+           "| folder | files | lines |", "|---|---|---|"]
+    for d in sorted(os.listdir(ROOT)):
+        p = os.path.join(ROOT, d)
+        if not os.path.isdir(p) or d.startswith(".") or d == os.path.basename(BUILD) or d == "build":
+            continue
+        nf = nl = 0
+        for dp, dn, fn in os.walk(p):
+            for f in fn:
+                if f.endswith((".c", ".h", ".S")):
+                    nf += 1
+                    with open(os.path.join(dp, f), "rb") as fh:
+                        nl += fh.read().count(b"\n")
+        if nf:
+            md.append("| %s/ | %d | %d |" % (d, nf, nl))
+    md.append("")
+
+
+def fake_targets(n):
+    fake = os.path.join(BUILD, "mgmt-agent", "vh-fake-target")
+    log("part 6: %d fake targets" % n)
+    fakes, targets = [], []
+    note = ""
+    d = os.path.join(TMP, "fake%d" % n)
+    os.makedirs(d, exist_ok=True)
+    try:
+        for i in range(n):
+            path = os.path.join(d, "f%d.sock" % i)
+            fakes.append(start([fake, "--listen", "unix:" + path, "--tick-ms", "0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            targets.append("f%d=unix:%s" % (i, path))
+        end = time.time() + 20
+        while time.time() < end and not all(os.path.exists(os.path.join(d, "f%d.sock" % i)) for i in range(n)):
+            time.sleep(0.2)
+        v = Vhd(targets, name="vhd-fake%d" % n)
+        try:
+            v.wait_up(30)
+            time.sleep(3)  # let it connect to all
+            out = os.path.join(TMP, "fake%d.stats" % n)
+            v.spawn("-o", "json", "stats", "--follow", "--rate", "10", out=out)
+            time.sleep(1)
+            c0, t0 = proc_cpu(v.proc.pid), time.time()
+            time.sleep(5)
+            c1, t1 = proc_cpu(v.proc.pid), time.time()
+            rss = proc_rss_kb(v.proc.pid) / 1024.0
+            with open(out, errors="replace") as f:
+                lines = sum(1 for l in f if l.startswith("{"))
+            rc, st, _ = v.ctl("-o", "json", "status", timeout=20)
+            conn = st.count('"connected"') if rc == 0 else 0
+            if conn:
+                note = "status mentions 'connected' %d times" % conn
+            return "| %d | %.1f | %.1f | %d | %s |" % (n, 100 * (c1 - c0) / (t1 - t0), rss, lines, note)
+        finally:
+            v.stop()
+    except OSError as e:
+        return "| %d | - | - | - | failed: %s |" % (n, e)
+    finally:
+        for p in fakes:
+            kill(p, 1)
+
+
+def machine(md):
+    cpu = "?"
+    try:
+        for l in open("/proc/cpuinfo"):
+            if l.startswith("model name"):
+                cpu = l.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for l in open("/proc/meminfo"):
+            if l.startswith("MemTotal"):
+                mem = "%.1f GiB" % (int(l.split()[1]) / 1048576.0)
+    except OSError:
+        pass
+    qv = run_cmd(["qemu-system-riscv64", "--version"]).splitlines()
+    gv = run_cmd(["riscv64-unknown-elf-gcc", "--version"]).splitlines()
+    rev = run_cmd(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()
+    dirty = run_cmd(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]).strip()
+    md += ["- date: %s" % datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+           "- machine: %d CPUs (nproc), %s, %s RAM, load average at start %s" % (
+               os.cpu_count() or 0, cpu, mem, " ".join("%.2f" % x for x in os.getloadavg())),
+           "- qemu: %s" % (qv[0] if qv else "?"), "- gcc: %s" % (gv[0] if gv else "?"),
+           "- vh: git %s%s" % (rev, " (with uncommitted changes)" if dirty else ""), ""]
+
+
+def main():
+    global BUILD
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="200 releases, 1-CPU rows of part 1, parts 3, 4, image size")
+    ap.add_argument("--build", default=os.environ.get("VH_BUILD", os.path.join(ROOT, "build")))
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    ap.add_argument("--parts", default=None, help="comma separated subset of 1-6")
+    q = ap.parse_args()
+    BUILD = os.path.abspath(q.build)
+    parts = set(int(x) for x in q.parts.split(",")) if q.parts else \
+        ({1, 3, 4, 6} if q.quick else {1, 2, 3, 4, 5, 6})
+    t0 = time.time()
+    md = ["# vh benchmarks", "",
+          "Generated by `make bench%s` (tests/bench/run.py%s); do not edit by hand. A benchmark measures and "
+          "reports; nothing here fails on a threshold." % (" QUICK=1" if q.quick else "", " --quick" if q.quick else ""),
+          ""]
+    machine(md)
+    if q.quick:
+        md += ["**Quick run**: 200 releases instead of 1000, 1-CPU rows of part 1 only, no parts 2 and 5, part 6 "
+               "reduced to image size and lines of code.", ""]
+    base = {}
+    if 1 in parts:
+        base = part1(q, md)
+    if 2 in parts:
+        part2(q, md, base)
+    if 3 in parts:
+        part3(q, md, base)
+    if 4 in parts:
+        part4(q, md)
+    if 5 in parts:
+        part5(q, md)
+    if 6 in parts:
+        part6(q, md)
+    md += ["## TODO", "",
+           "- p99 jitter: vh's statistics (vhctl stats JSON) carry min/avg/max/SD, no histogram; add a per-VCPU "
+           "histogram to vh's stats (or RT-App percentiles) and report p99 in parts 1, 2, 5.",
+           "- Part 2: a message-flood ADU (BareOS `app=flood`) as a third load, once inter-ADU messaging lands.",
+           "- Part 4: per-event costs (release path, scheduling decision, context switch) need hypervisor "
+           "tracing points (timestamps in vh, exported via stats).",
+           "- Part 3: the hypervisor-injected timer path (no Sstc for the guest) as a third column, and "
+           "`timer=csr` (guest writes stimecmp itself) under vh.",
+           "- Part 6: vhctl round trip against a real serial link; vhd CPU with fake targets ticking "
+           "(--tick-ms > 0); 1024 targets.",
+           "", "Total benchmark time: %.0f s." % (time.time() - t0), ""]
+    os.makedirs(os.path.dirname(q.out), exist_ok=True)
+    with open(q.out, "w") as f:
+        f.write("\n".join(md))
+    log("wrote %s in %.0f s" % (q.out, time.time() - t0))
+
+
+if __name__ == "__main__":
+    main()
