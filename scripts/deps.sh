@@ -8,7 +8,7 @@ PKGS="cmake make gcc libc6-dev python3 git
 gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 qemu-system-misc qemu-utils opensbi u-boot-qemu device-tree-compiler
 libcriterion-dev libuv1-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
-nanopb libnanopb-dev libncurses-dev tmux clang dpkg-dev libyaml-dev"
+nanopb libnanopb-dev libncurses-dev tmux clang dpkg-dev valgrind libyaml-dev"
 
 missing=""
 for p in $PKGS; do
