@@ -9,3 +9,9 @@ foreach(case rows migrate refusal resize quit batch connecting readonly)
   # screen timing flaky.
   set_tests_properties(tui_vhtop_${case} PROPERTIES TIMEOUT 90 LABELS host RESOURCE_LOCK tty)
 endforeach()
+
+# The same screen against vh itself: vhd starts QEMU with the demo scenario.
+add_test(NAME tui_vhtop_rows_qemu
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_vhtop.py ${CMAKE_BINARY_DIR} rows)
+set_tests_properties(tui_vhtop_rows_qemu PROPERTIES TIMEOUT 180 LABELS "host;qemu"
+                     RESOURCE_LOCK tty ENVIRONMENT "VHTOP_TEST_QEMU=demo")
