@@ -19,7 +19,7 @@ import vhtest as t
 def vhctl_flow():
     d = t.Vhd("mgmt")
     try:
-        t.check(d.wait_up(60), "vhd says hello to the target over its UART")
+        t.check(d.wait_up(90), "vhd says hello to the target over its UART")
         rc, out, err = d.ctl("adu", "list")
         names = [a.get("name") for a in (out[0].get("adus", []) if out else [])]
         t.check(rc == 0 and names == ["ctl", "echo"], "adu list shows ctl and echo: %s %s" % (names, err))
@@ -122,14 +122,14 @@ def garbage():
         d.proc = subprocess.Popen([os.path.join(t.BUILD, "hostd", "vhd"), "--socket", d.sock,
                                    "--target", "g=unix:%s" % path], stdout=d.log, stderr=subprocess.STDOUT)
         try:
-            t.check(d.wait_up(30), "a host still connects after the garbage")
+            t.check(d.wait_up(90), "a host still connects after the garbage")
             rc, out, err = d.ctl("adu", "list")
             t.check(rc == 0 and out and all(a.get("reserve_ppm") == 300000 or a.get("name") == "echo"
                                              for a in out[0].get("adus", [])), "reservations unchanged")
             rc, out, err = d.ctl("vcpu", "list")
             rts = [v for v in out[0]["vcpus"] if v.get("kind") == "rt"] if out else []
             t.check(rc == 0 and len(rts) == 1, "no RT-VCPU appeared or vanished: %d" % len(rts))
-            end = time.time() + 15
+            end = time.time() + 45
             while True:  # the target's counters come with its heartbeats
                 rc, out, err = d.ctl("link", "stats")
                 if (rc == 0 and out and out[0].get("heartbeats_rx", 0) > 0) or time.time() > end:
