@@ -71,6 +71,21 @@ void mgmt_cpu_online(const struct cpu *c)
     }
 }
 
+/* After an agent call (mgmt_lock held): write the lines it logged. */
+static void end_agent_call(void)
+{
+    for (uint32_t i = 0; i < n_deferred; i++) {
+        if (deferred[i].adu_id < 0) {
+            mgmt_agent_log(&agent, deferred[i].text, deferred[i].len);
+        } else {
+            mgmt_agent_console(&agent, (uint32_t)deferred[i].adu_id, deferred[i].tag,
+                               deferred[i].text, deferred[i].len);
+        }
+    }
+    n_deferred = 0;
+    owner = -1;
+}
+
 bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len)
 {
     if (!mgmt_up) {
@@ -161,16 +176,7 @@ void mgmt_work(struct cpu *c, uint64_t now)
     for (int i = 0; i < 4 && (more = mgmt_agent_step(&agent, now_ns)); i++) {
     }
     uint64_t t = mgmt_agent_next_ns(&agent);
-    for (uint32_t i = 0; i < n_deferred; i++) {
-        if (deferred[i].adu_id < 0) {
-            mgmt_agent_log(&agent, deferred[i].text, deferred[i].len);
-        } else {
-            mgmt_agent_console(&agent, (uint32_t)deferred[i].adu_id, deferred[i].tag,
-                               deferred[i].text, deferred[i].len);
-        }
-    }
-    n_deferred = 0;
-    owner = -1;
+    end_agent_call();
     spin_unlock(&mgmt_lock);
     mgmt_next = more ? now + guard / 4 : (t == UINT64_MAX ? UINT64_MAX : MAX(t / sched_ns_per_tick, now + 1));
 }
@@ -187,16 +193,7 @@ long mgmt_rpc_packet(bool caller_may_manage, const uint8_t *req, size_t len, uin
     spin_lock(&mgmt_lock);
     owner = (int)this_cpu()->id;
     long r = mgmt_agent_rpc_packet(&agent, caller_may_manage, req, len, resp, cap);
-    for (uint32_t i = 0; i < n_deferred; i++) {
-        if (deferred[i].adu_id < 0) {
-            mgmt_agent_log(&agent, deferred[i].text, deferred[i].len);
-        } else {
-            mgmt_agent_console(&agent, (uint32_t)deferred[i].adu_id, deferred[i].tag,
-                               deferred[i].text, deferred[i].len);
-        }
-    }
-    n_deferred = 0;
-    owner = -1;
+    end_agent_call();
     spin_unlock(&mgmt_lock);
     return r;
 }
