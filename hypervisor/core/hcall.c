@@ -84,6 +84,9 @@ static bool hc_rt_stats(struct vcpu *v, long id, uint64_t gpa)
         return false;
     }
     *out = t->rt.st;
+    if (out->jitter_min_ns == UINT64_MAX) {
+        out->jitter_min_ns = 0; /* no job measured yet */
+    }
     arch_vcpu_set_ret(v, 0, 0);
     return false;
 }

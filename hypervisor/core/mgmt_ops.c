@@ -93,6 +93,9 @@ static int ops_vcpu_get(uint32_t pos, struct mgmt_vcpu_info *out)
         out->util_ppm = v->rt.util_ppm;
         out->entry = v->rt_entry;
         out->rt = v->rt.st;
+        if (out->rt.jitter_min_ns == UINT64_MAX) {
+            out->rt.jitter_min_ns = 0; /* no job measured yet */
+        }
     } else {
         out->cpu = v->cpu;
         out->priority = v->prio;
