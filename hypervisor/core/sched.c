@@ -82,6 +82,15 @@ void sched_be_block(struct cpu *c, struct vcpu *v, uint64_t wake_at)
     v->sleep_cpu = (int8_t)c->id;
     v->state = VCPU_BLOCKED;
     c->sleep_min = MIN(c->sleep_min, wake_at);
+    if (wake_at == UINT64_MAX) {
+        return; /* only an IPI or a message wakes it */
+    }
+    for (uint32_t i = 0; i < c->n_sleepers; i++) {
+        if (c->sleepers[i] == v) {
+            return;
+        }
+    }
+    c->sleepers[c->n_sleepers++] = v; /* fits: one entry per BE-VCPU at most */
 }
 
 void sched_unqueue(struct vcpu *v)
@@ -134,22 +143,26 @@ void sched_kick_vcpu(struct vcpu *v)
 
 /*
  * Blocked BE-VCPUs belong to the CPU where they blocked: only that CPU
- * scans them, and only when the earliest of them is due.
+ * keeps them (cpu->sleepers, no lock) and scans them, and only when the
+ * earliest of them is due.
  */
 static void wake_sleepers(struct cpu *c, uint64_t now)
 {
     uint64_t t = UINT64_MAX;
-    for (uint32_t i = 0; i < VH_MAX_ADUS * VH_MAX_BE_VCPUS; i++) {
-        struct vcpu *v = &vcpu_pool[i];
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < c->n_sleepers; i++) {
+        struct vcpu *v = c->sleepers[i];
         if (v->state != VCPU_BLOCKED || v->sleep_cpu != (int8_t)c->id) {
-            continue;
+            continue; /* woken by an IPI meanwhile, or asleep elsewhere now */
         }
         if (v->wake_at <= now) {
             sched_be_wake(v);
         } else {
             t = MIN(t, v->wake_at);
+            c->sleepers[keep++] = v;
         }
     }
+    c->n_sleepers = keep;
     c->sleep_min = t;
 }
 

@@ -12,7 +12,7 @@
 struct vcpu;
 
 #define VH_MAX_RT_PER_CPU 16
-#define VH_MAX_SLEEPERS 64
+#define VH_MAX_SLEEPERS (VH_MAX_ADUS * VH_MAX_BE_VCPUS)
 
 /* Time split of a CPU, in ticks. */
 enum cpu_time { CPU_T_RT, CPU_T_BE, CPU_T_HV, CPU_T_IDLE, CPU_T_COUNT };
@@ -24,6 +24,8 @@ struct cpu {
     struct vcpu *cur;    /* running VCPU, NULL when idle */
     uint64_t quantum_end;
     uint64_t sleep_min; /* earliest timer of BE-VCPUs blocked here */
+    struct vcpu *sleepers[VH_MAX_SLEEPERS]; /* BE-VCPUs blocked here with a timer */
+    uint32_t n_sleepers;
     volatile uint32_t kick; /* another CPU asked for a reschedule */
     /* real time: this CPU's EDF set */
     spinlock_t rt_lock;
