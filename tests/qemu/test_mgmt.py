@@ -116,11 +116,7 @@ def garbage():
         s.shutdown(socket.SHUT_RDWR)
         s.close()
         # Now a host connects through vhd: everything works, and the state is untouched.
-        d = t.Vhd("mgmt")
-        d.proc.kill()
-        d.proc.wait()
-        d.proc = subprocess.Popen([os.path.join(t.BUILD, "hostd", "vhd"), "--socket", d.sock,
-                                   "--target", "g=unix:%s" % path], stdout=d.log, stderr=subprocess.STDOUT)
+        d = t.Vhd("mgmt", spec="unix:" + path)
         try:
             t.check(d.wait_up(90), "a host still connects after the garbage")
             rc, out, err = d.ctl("adu", "list")

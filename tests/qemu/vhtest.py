@@ -138,13 +138,14 @@ def done():
 class Vhd:
     """vhd with one `qemu:` target, driven through vhctl (JSON output)."""
 
-    def __init__(self, scenario, extra=""):
+    def __init__(self, scenario, extra="", spec=None):
         import tempfile
         self.dir = tempfile.mkdtemp(prefix="vhtest-")
         self.sock = os.path.join(self.dir, "vhd.sock")
         self.log = open(os.path.join(self.dir, "vhd.log"), "w")
         self.proc = subprocess.Popen([os.path.join(BUILD, "hostd", "vhd"), "--socket", self.sock,
-                                      "--build-dir", BUILD, "--target", "t=qemu:%s%s" % (scenario, extra)],
+                                      "--build-dir", BUILD, "--target",
+                                      "t=" + (spec or "qemu:%s%s" % (scenario, extra))],
                                      stdout=self.log, stderr=subprocess.STDOUT)
 
     def ctl(self, *args, timeout=20):
