@@ -16,4 +16,7 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 
+/* Integer square root (floor). */
+uint64_t isqrt64(uint64_t v);
+
 #endif /* BAREOS_LIB_H */

@@ -71,3 +71,20 @@ int strncmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
+
+uint64_t isqrt64(uint64_t v)
+{
+    uint64_t r = 0, bit = 1ULL << 62;
+    while (bit > v)
+        bit >>= 2;
+    while (bit) {
+        if (v >= r + bit) {
+            v -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+        bit >>= 2;
+    }
+    return r;
+}

@@ -60,23 +60,6 @@ void rtapp_job(uint64_t idx, uint64_t release)
     }
 }
 
-static uint64_t isqrt(uint64_t v)
-{
-    uint64_t r = 0, bit = 1ULL << 62;
-    while (bit > v)
-        bit >>= 2;
-    while (bit) {
-        if (v >= r + bit) {
-            v -= r + bit;
-            r = (r >> 1) + bit;
-        } else {
-            r >>= 1;
-        }
-        bit >>= 2;
-    }
-    return r;
-}
-
 /* ticks (100 ns) as "x.yz" microseconds, from a value scaled by 100. */
 static void print_summary(unsigned i, const struct rtapp_slot *s)
 {
@@ -86,7 +69,7 @@ static void print_summary(unsigned i, const struct rtapp_slot *s)
     /* hundredths of a tick = ns: avg_ns = sum*100/n */
     uint64_t avg_ns = sum * 100 / n;
     /* n^2 * variance = n * sumsq - sum^2, in ticks^2; 1 tick = 100 ns */
-    uint64_t sd_ns = isqrt((n * sumsq - sum * sum) * 10000) / n;
+    uint64_t sd_ns = isqrt64((n * sumsq - sum * sum) * 10000) / n;
     struct vh_rt_stats st = {0};
     struct vh_rt_info info = {0};
     vh_rt_stats(s->id, &st);

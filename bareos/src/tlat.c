@@ -71,23 +71,6 @@ static void acc_add(struct acc *a, int64_t v)
     a->n++;
 }
 
-static uint64_t isqrt64(uint64_t v)
-{
-    uint64_t r = 0, bit = 1ULL << 62;
-    while (bit > v)
-        bit >>= 2;
-    while (bit) {
-        if (v >= r + bit) {
-            v -= r + bit;
-            r = (r >> 1) + bit;
-        } else {
-            r >>= 1;
-        }
-        bit >>= 2;
-    }
-    return r;
-}
-
 /* Values in ns; prints avg/sd with one decimal and avg in instructions (8 ns). */
 static void acc_print(const char *tag, const char *what, const struct acc *a)
 {
