@@ -11,7 +11,9 @@ foreach(case rows migrate refusal resize quit batch connecting readonly)
 endforeach()
 
 # The same screen against vh itself: vhd starts QEMU with the demo scenario.
-add_test(NAME tui_vhtop_rows_qemu
-         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_vhtop.py ${CMAKE_BINARY_DIR} rows)
-set_tests_properties(tui_vhtop_rows_qemu PROPERTIES TIMEOUT 180 LABELS "host;qemu"
-                     RESOURCE_LOCK tty ENVIRONMENT "VHTOP_TEST_QEMU=demo")
+foreach(case rows migrate refusal resize quit)
+  add_test(NAME tui_vhtop_${case}_qemu
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_vhtop.py ${CMAKE_BINARY_DIR} ${case})
+  set_tests_properties(tui_vhtop_${case}_qemu PROPERTIES TIMEOUT 180 LABELS "host;qemu"
+                       RESOURCE_LOCK tty ENVIRONMENT "VHTOP_TEST_QEMU=demo")
+endforeach()
