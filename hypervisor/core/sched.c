@@ -366,8 +366,6 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     }
     /* Off and on again when the pick is the same RT-VCPU but a new job (it
      * was released in this call): dispatch resets its accounting. */
-    /* Off and on again when the pick is the same RT-VCPU but a new job (it
-     * was released in this call): dispatch resets its accounting. */
     bool prev_off = prev != NULL && (prev != next || prev->state != VCPU_RUNNING);
     if (prev_off) {
         put_prev(c, prev);

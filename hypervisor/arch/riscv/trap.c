@@ -200,7 +200,7 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
         resched = handle_exception(c, v, cause);
     }
     if (resched || c->kick || (v->pending & (VCPU_PEND_STOP | VCPU_PEND_MIGRATE))) {
-        struct vcpu *next = sched_reschedule(c, arch_time_now());
+        struct vcpu *next = sched_reschedule(c, now);
         if (next == NULL) {
             sched_idle(c);
         }
