@@ -1,9 +1,11 @@
 /*
  * vhctl stats [--follow] [--rate HZ] [--count N]: per-VCPU jitter (min,
  * avg, max, standard deviation in us), deadline misses and budget
- * overruns, and each CPU's time split (RT, BE, hypervisor, idle) since the
- * previous sample (the first: since boot).  With --follow the stream keeps
- * going across target reboots (vhd re-subscribes; a notice goes to stderr).
+ * overruns, each CPU's time split (RT, BE, hypervisor, idle) since the
+ * previous sample (the first: since boot), and per inter-ADU messaging
+ * channel the messages sent, received and refused by reason since boot.
+ * With --follow the stream keeps going across target reboots (vhd
+ * re-subscribes; a notice goes to stderr).
  */
 #include <getopt.h>
 #include <math.h>
@@ -64,6 +66,36 @@ static void vhctl__cpu_split(struct vhctl__stats *s, const Vh__CpuStats *c, doub
     }
 }
 
+/* The management agent is endpoint VH_MSG_DEST_MGMT and has no name on the wire. */
+#define VHCTL__EP_MGMT 0xFFFFu
+
+static const char *vhctl__ep_name(uint32_t id, const char *name)
+{
+    return id == VHCTL__EP_MGMT ? "<mgmt>" : name;
+}
+
+static void vhctl__chans_json(const Vh__Stats *st)
+{
+    vhctl_json_arr("ipc_channels");
+    for (size_t i = 0; i < st->n_ipc_channels; i++) {
+        const Vh__IpcChannelStats *c = st->ipc_channels[i];
+        vhctl_json_obj(NULL);
+        vhctl_json_u64("src_adu", c->src_adu);
+        vhctl_json_str("src", vhctl__ep_name(c->src_adu, c->src));
+        vhctl_json_u64("dst_adu", c->dst_adu);
+        vhctl_json_str("dst", vhctl__ep_name(c->dst_adu, c->dst));
+        vhctl_json_bool("permitted", c->permitted);
+        vhctl_json_u64("sent", c->sent);
+        vhctl_json_u64("received", c->received);
+        vhctl_json_u64("refused_perm", c->refused_perm);
+        vhctl_json_u64("refused_full", c->refused_full);
+        vhctl_json_u64("refused_size", c->refused_size);
+        vhctl_json_u64("refused_fault", c->refused_fault);
+        vhctl_json_obj_end();
+    }
+    vhctl_json_arr_end();
+}
+
 static void vhctl__stats_json(struct vhctl__stats *s, const char *target, const Vh__Stats *st)
 {
     vhctl_json_begin();
@@ -103,6 +135,7 @@ static void vhctl__stats_json(struct vhctl__stats *s, const char *target, const 
         vhctl_json_obj_end();
     }
     vhctl_json_arr_end();
+    vhctl__chans_json(st);
     vhctl_json_end();
 }
 
@@ -136,6 +169,33 @@ static void vhctl__vcpu_table(const Vh__Stats *st)
     vhctl_table_free(&tb);
 }
 
+/* Messages per channel since boot; ALLOWED: the scenario opens the channel
+ * (send_to, or the manage capability for the agent). */
+static void vhctl__chan_table(const Vh__Stats *st)
+{
+    static const char *const cols[] = {"FROM", "TO",    "ALLOWED", ">SENT", ">RECEIVED",
+                                       ">REFUSED PERM", ">FULL", ">SIZE", ">FAULT"};
+    struct vhctl_table tb;
+    if (!st->n_ipc_channels) {
+        puts("(no messaging channels)");
+        return;
+    }
+    vhctl_table_init(&tb, 9, cols);
+    for (size_t i = 0; i < st->n_ipc_channels; i++) {
+        const Vh__IpcChannelStats *ch = st->ipc_channels[i];
+        uint64_t n[6] = {ch->sent,         ch->received,     ch->refused_perm,
+                         ch->refused_full, ch->refused_size, ch->refused_fault};
+        char c[6][24];
+        for (int k = 0; k < 6; k++)
+            snprintf(c[k], 24, "%llu", (unsigned long long)n[k]);
+        vhctl_table_row(&tb, vhctl__ep_name(ch->src_adu, ch->src),
+                        vhctl__ep_name(ch->dst_adu, ch->dst), ch->permitted ? "yes" : "no", c[0],
+                        c[1], c[2], c[3], c[4], c[5]);
+    }
+    vhctl_table_print(&tb, stdout);
+    vhctl_table_free(&tb);
+}
+
 static void vhctl__stats_table(struct vhctl__stats *s, const char *target, const Vh__Stats *st)
 {
     static const char *const cols[] = {">CPU", ">RT %", ">BE %", ">HV %", ">IDLE %", ">ADMITTED"};
@@ -156,6 +216,7 @@ static void vhctl__stats_table(struct vhctl__stats *s, const char *target, const
     }
     vhctl_table_print(&tb, stdout);
     vhctl_table_free(&tb);
+    vhctl__chan_table(st);
     if (s->follow)
         putchar('\n');
     fflush(stdout);
@@ -259,7 +320,8 @@ int vhctl_cmd_stats(struct vhctl *v, int argc, char **argv)
     static struct vhctl__stats s;
     if (vhctl_wants_help(argc, argv)) {
         puts("usage: vhctl stats [--follow] [--rate HZ] [--count N]\n"
-             "  per-VCPU jitter min/avg/max/SD (us), misses, overruns; per-CPU time split.\n"
+             "  per-VCPU jitter min/avg/max/SD (us), misses, overruns; per-CPU time split;\n"
+             "  per messaging channel: sent, received, refused (perm, full, size, fault).\n"
              "  --follow  keep printing (across target reboots); --rate 1..100 Hz (default 10);\n"
              "  --count N stop after N samples (default 1, with --follow unlimited)");
         return 0;

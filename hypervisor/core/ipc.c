@@ -213,6 +213,7 @@ static long send_mgmt(struct vcpu *v, uint64_t gpa, uint64_t len)
     } else {
         ipc_queue_commit_reserved(&e->q, mgmt_resp[cpu], (uint32_t)n, VH_MSG_DEST_MGMT);
         chans[from->id][IPC_EP_MGMT].sent++;
+        chans[from->id][IPC_EP_MGMT].received++; /* the agent took the request at once */
         chans[IPC_EP_MGMT][from->id].sent++;
         w = take_wake(e);
     }

@@ -2,10 +2,12 @@
  * The hypervisor's side of struct mgmt_ops: every management call goes
  * through the same internal functions as the hypercalls (rt.c, adu.c),
  * with the same checks; the agent adds no second path into the scheduler.
+ * Messaging counters come from ipc.c's own snapshot (ipc_chan_stats_get).
  */
 #include <core/adu.h>
 #include <core/arch.h>
 #include <core/cpu.h>
+#include <core/ipc.h>
 #include <core/lib.h>
 #include <core/rt.h>
 #include <core/sched.h>
@@ -210,6 +212,63 @@ static long ops_console_input(uint32_t adu_id, const uint8_t *buf, size_t len)
     return (long)i;
 }
 
+static uint32_t ops_chan_slots(void)
+{
+    return IPC_NEP * IPC_NEP;
+}
+
+static bool ep_exists(uint32_t ep)
+{
+    return ep == IPC_EP_MGMT || ep < adu_count;
+}
+
+/*
+ * Does the scenario open channel src -> dst (endpoint indices)?  Between
+ * ADUs: the sender's send_to.  With the agent, both ways: the ADU's manage
+ * capability (any ADU may call it, the others are answered
+ * PERMISSION_DENIED, and those calls still show up in the counters).
+ */
+static bool chan_permitted(uint32_t src, uint32_t dst)
+{
+    if (src == IPC_EP_MGMT || dst == IPC_EP_MGMT) {
+        uint32_t a = src == IPC_EP_MGMT ? dst : src;
+        return (vh_cfg.adu[a].caps & VH_CAP(MANAGE)) != 0;
+    }
+    return ipc_send_allowed(vh_cfg.adu[src].msg_send_mask, dst, 0, 0) == 0;
+}
+
+static bool chan_counted(const struct ipc_chan_stats *st)
+{
+    return (st->sent | st->received | st->refused_perm | st->refused_full | st->refused_size |
+            st->refused_fault) != 0;
+}
+
+/* Position pos is channel pos / IPC_NEP -> pos % IPC_NEP. */
+static int ops_chan_get(uint32_t pos, struct mgmt_chan_info *out)
+{
+    uint32_t src = pos / IPC_NEP, dst = pos % IPC_NEP;
+    struct ipc_chan_stats st;
+    if (pos >= IPC_NEP * IPC_NEP || !ep_exists(src) || !ep_exists(dst) ||
+        ipc_chan_stats_get(src, dst, &st) != 0) {
+        return VH_ENOENT;
+    }
+    bool open = chan_permitted(src, dst);
+    if (!open && !chan_counted(&st)) {
+        return VH_ENOENT;
+    }
+    memset(out, 0, sizeof *out);
+    out->src = ipc_ep_id(src);
+    out->dst = ipc_ep_id(dst);
+    out->permitted = open ? 1u : 0u;
+    out->sent = st.sent;
+    out->received = st.received;
+    out->refused_perm = st.refused_perm;
+    out->refused_full = st.refused_full;
+    out->refused_size = st.refused_size;
+    out->refused_fault = st.refused_fault;
+    return 0;
+}
+
 const struct mgmt_ops vh_mgmt_ops = {
     .system_info = ops_system_info,
     .adu_count = ops_adu_count,
@@ -224,4 +283,6 @@ const struct mgmt_ops vh_mgmt_ops = {
     .vcpu_migrate = ops_vcpu_migrate,
     .reserve_set = ops_reserve_set,
     .console_input = ops_console_input,
+    .chan_slots = ops_chan_slots,
+    .chan_get = ops_chan_get,
 };

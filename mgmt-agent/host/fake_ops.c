@@ -451,6 +451,57 @@ long fake_ops_console_take(uint32_t *adu_id, char *buf, size_t cap)
     return -1;
 }
 
+/*
+ * Messaging channels, fake-target only: endpoints ctl, gp and the agent
+ * (position = src * 3 + dst, endpoint 2 the agent).  The counters are
+ * synthetic functions of the clock, like the other statistics: ctl sends
+ * gp 50 messages a second and is sometimes refused for a full queue, gp
+ * echoes them; ctl (manage) calls the agent once a second; gp (no manage)
+ * made one call at boot, answered PERMISSION_DENIED, and sent ctl one
+ * oversize message.  send_to would be ctl: gp and gp: ctl.
+ */
+#define FAKE_NEP (NADUS + 1u)
+
+static uint32_t fake_chan_slots(void)
+{
+    return FAKE_NEP * FAKE_NEP;
+}
+
+static void fake_chan_counts(uint32_t src, uint32_t dst, struct mgmt_chan_info *o)
+{
+    uint64_t ms = m.now_ns / 1000000u, s = ms / 1000u;
+    uint64_t pings = ms / 20u, in_flight = pings % 3u;
+
+    if (src == 0 && dst == 1) {
+        o->sent = pings;
+        o->received = pings - in_flight;
+        o->refused_full = pings / 40u;
+    } else if (src == 1 && dst == 0) {
+        o->sent = o->received = pings - in_flight;
+        o->refused_size = 1;
+    } else if (src == 0 || dst == 0) { /* ctl <-> agent */
+        o->sent = o->received = s;
+    } else if (src == 1 || dst == 1) { /* gp <-> agent */
+        o->sent = o->received = 1;
+    }
+}
+
+static int fake_chan_get(uint32_t pos, struct mgmt_chan_info *o)
+{
+    uint32_t src = pos / FAKE_NEP, dst = pos % FAKE_NEP;
+
+    if (pos >= FAKE_NEP * FAKE_NEP || src == dst)
+        return VH_ENOENT;
+    memset(o, 0, sizeof(*o));
+    o->src = src == NADUS ? VH_MSG_DEST_MGMT : src;
+    o->dst = dst == NADUS ? VH_MSG_DEST_MGMT : dst;
+    o->permitted = src == 1 && dst == NADUS ? 0u : src == NADUS && dst == 1 ? 0u : 1u;
+    fake_chan_counts(src, dst, o);
+    if (!o->permitted && o->sent == 0)
+        return VH_ENOENT;
+    return 0;
+}
+
 static const struct mgmt_ops ops = {
     .system_info = fake_system_info,
     .adu_count = fake_adu_count,
@@ -465,6 +516,8 @@ static const struct mgmt_ops ops = {
     .vcpu_migrate = fake_vcpu_migrate,
     .reserve_set = fake_reserve_set,
     .console_input = fake_console_input,
+    .chan_slots = fake_chan_slots,
+    .chan_get = fake_chan_get,
 };
 
 const struct mgmt_ops *fake_ops(void)

@@ -6,7 +6,9 @@
  * utilisation-based admission test (per ADU: sum of budget/period / ncpus
  * <= reservation; per CPU: sum of budget/period <= 95%).  Statistics are
  * synthetic functions of the simulated clock, so they move over time and
- * are reproducible.  Not thread-safe.
+ * are reproducible; so are the inter-ADU messaging counters (ctl <-> gp,
+ * both <-> the agent), which no real message stands behind.  Not
+ * thread-safe.
  */
 #ifndef MGMT_FAKE_OPS_H
 #define MGMT_FAKE_OPS_H

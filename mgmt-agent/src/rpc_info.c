@@ -1,10 +1,11 @@
 /*
  * The agent's read-only calls: system_info, list_adus, list_vcpus and the
- * stats message of a subscription, plus small helpers (status mapping,
- * bounded strings) for rpc.c.  Each walks the hypervisor's tables through
- * mgmt_ops once, bounded by the slot counts ops reports, and fills nanopb
- * structs in the agent's scratch.  Lists are cut to what one frame holds:
- * each entry is sized with nanopb before it is kept.
+ * stats message of a subscription (CPUs, link, messaging channels, VCPUs),
+ * plus small helpers (status mapping, bounded strings) for rpc.c.  Each
+ * walks the hypervisor's tables through mgmt_ops once, bounded by the slot
+ * counts ops reports, and fills nanopb structs in the agent's scratch.
+ * Lists are cut to what one frame holds: each entry is sized with nanopb
+ * before it is kept.
  */
 #include "agent_priv.h"
 
@@ -341,10 +342,55 @@ static void cpus_fill(struct mgmt_agent *a, vh_Stats *st)
     }
 }
 
+static void chan_fill(const struct mgmt_chan_info *in, const struct adu_names *names,
+                      vh_IpcChannelStats *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->src_adu = in->src;
+    mgmt__copy_str(out->src, sizeof(out->src), adu_names_get(names, in->src));
+    out->dst_adu = in->dst;
+    mgmt__copy_str(out->dst, sizeof(out->dst), adu_names_get(names, in->dst));
+    out->permitted = in->permitted != 0;
+    out->sent = in->sent;
+    out->received = in->received;
+    out->refused_perm = in->refused_perm;
+    out->refused_full = in->refused_full;
+    out->refused_size = in->refused_size;
+    out->refused_fault = in->refused_fault;
+}
+
+/* The messaging channels ops lists, from the subscription's cursor, while
+ * they fit in budget (*used grows); the next message goes on from there.
+ * The agent's endpoint id matches no ADU, so its name stays empty. */
+static void chans_fill(struct mgmt_agent *a, struct mgmt_sub *s, vh_Stats *st, size_t *used,
+                       size_t budget)
+{
+    struct mgmt_chan_info ci;
+    struct adu_names names;
+    uint32_t slots = a->ops->chan_slots(), pos = s->chan_cursor;
+
+    adu_names_load(a, &names);
+    if (pos >= slots)
+        pos = 0;
+    for (; pos < slots && st->ipc_channels_count < pb_arraysize(vh_Stats, ipc_channels); pos++) {
+        if (a->ops->chan_get(pos, &ci) != 0)
+            continue;
+        vh_IpcChannelStats *o = &st->ipc_channels[st->ipc_channels_count];
+        chan_fill(&ci, &names, o);
+        size_t n = entry_size(vh_IpcChannelStats_fields, o);
+        if (*used + n > budget)
+            break;
+        *used += n;
+        st->ipc_channels_count++;
+    }
+    s->chan_cursor = pos >= slots ? 0 : pos;
+}
+
 /*
- * One stats message: all CPUs, the link counters, and as many VCPUs as fit,
- * starting at the subscription's cursor.  When not all fit, the next message
- * continues where this one stopped (the host merges by vcpu_id).
+ * One stats message: all CPUs, the link counters, then as many messaging
+ * channels and VCPUs as fit, each starting at the subscription's cursor.
+ * When not all fit, the next message continues where this one stopped (the
+ * host merges by vcpu_id, and by src_adu and dst_adu).
  */
 void mgmt__fill_stats(struct mgmt_agent *a, struct mgmt_sub *s, vh_Stats *st, size_t budget)
 {
@@ -361,6 +407,7 @@ void mgmt__fill_stats(struct mgmt_agent *a, struct mgmt_sub *s, vh_Stats *st, si
     link_fill(&a->link, &st->link);
     if (!pb_get_encoded_size(&used, vh_Stats_fields, st))
         used = budget;
+    chans_fill(a, s, st, &used, budget);
     if (pos >= slots)
         pos = 0;
     for (; pos < slots && st->vcpus_count < 40; pos++) {

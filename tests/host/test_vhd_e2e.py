@@ -187,6 +187,27 @@ def case_stats(e):
     check(run[0] < run[2], "per-VCPU run time grows: %r" % run)
     r = e.ctl("stats")
     check("CPU" in r.stdout and "IDLE %" in r.stdout, "stats table:\n" + r.stdout)
+    # Messaging channels (the fake target's synthetic counters), through vhd.
+    chans = [{(c["src"], c["dst"]): c for c in o["ipc_channels"]} for o in lines]
+    check(all(set(c) == {("ctl", "gp"), ("gp", "ctl"), ("ctl", "<mgmt>"), ("<mgmt>", "ctl"),
+                         ("gp", "<mgmt>"), ("<mgmt>", "gp")} for c in chans),
+          "json: the six channels of the fake in every sample: %r" % [sorted(c) for c in chans])
+    first, last = chans[0][("ctl", "gp")], chans[-1][("ctl", "gp")]
+    check(first["permitted"] and first["src_adu"] == 0 and first["dst_adu"] == 1,
+          "ctl -> gp is opened: %r" % first)
+    check(first["sent"] < last["sent"] and last["received"] <= last["sent"],
+          "ctl -> gp counts grow, received <= sent: %r -> %r" % (first, last))
+    gp_mgmt = chans[-1][("gp", "<mgmt>")]
+    check(not gp_mgmt["permitted"] and gp_mgmt["dst_adu"] == 65535 and gp_mgmt["sent"] == 1,
+          "gp -> agent: not opened, one call counted: %r" % gp_mgmt)
+    rows = [l.split() for l in r.stdout.splitlines()]
+    head = [i for i, w in enumerate(rows) if w[:3] == ["FROM", "TO", "ALLOWED"]]
+    check(head and "REFUSED" in rows[head[0]] and "FAULT" in rows[head[0]],
+          "channel table header:\n" + r.stdout)
+    body = {(w[0], w[1]): w for w in rows[head[0] + 1:]} if head else {}
+    check(body.get(("gp", "<mgmt>"), [None] * 3)[2] == "no" and
+          body.get(("ctl", "gp"), [None] * 3)[2] == "yes" and len(body) == 6,
+          "channel table rows:\n" + r.stdout)
 
 
 def case_console(e):

@@ -207,6 +207,7 @@ Test(ipc_hcall, management_rpc_without_the_capability)
     cr_assert_eq(VAL(be(0, 0)), 6 | (uint64_t)VH_MSG_DEST_MGMT << 32, "from the agent");
     cr_assert(memcmp(host_ram(0, 0x2000), "denied", 6) == 0);
     cr_assert_eq(chan(0, IPC_EP_MGMT).sent, 1);
+    cr_assert_eq(chan(0, IPC_EP_MGMT).received, 1);
     cr_assert_eq(chan(IPC_EP_MGMT, 0).received, 1);
 }
 

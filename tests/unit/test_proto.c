@@ -157,6 +157,22 @@ Test(proto, stats_response)
     s->has_link = true;
     s->link.rx_frames = 9;
     s->link.tx_dropped = 1;
+    s->ipc_channels_count = 2;
+    s->ipc_channels[0].src_adu = 0;
+    strcpy(s->ipc_channels[0].src, "ctl");
+    s->ipc_channels[0].dst_adu = 1;
+    strcpy(s->ipc_channels[0].dst, "gp");
+    s->ipc_channels[0].permitted = true;
+    s->ipc_channels[0].sent = 1ull << 35;
+    s->ipc_channels[0].received = (1ull << 35) - 8;
+    s->ipc_channels[0].refused_full = 17;
+    s->ipc_channels[1].src_adu = 1;
+    strcpy(s->ipc_channels[1].src, "gp");
+    s->ipc_channels[1].dst_adu = 0xFFFF; /* the agent: no name */
+    s->ipc_channels[1].sent = 1;
+    s->ipc_channels[1].refused_perm = 2;
+    s->ipc_channels[1].refused_size = 3;
+    s->ipc_channels[1].refused_fault = 4;
 
     uint32_t hist[16];
     for (int i = 0; i < 16; i++)
@@ -191,6 +207,24 @@ Test(proto, stats_response)
     st.n_cpus = 1;
     st.cpus = cs;
     st.link = &lk;
+    Vh__IpcChannelStats ch0 = VH__IPC_CHANNEL_STATS__INIT, ch1 = VH__IPC_CHANNEL_STATS__INIT;
+    ch0.src = "ctl";
+    ch0.dst_adu = 1;
+    ch0.dst = "gp";
+    ch0.permitted = 1;
+    ch0.sent = 1ull << 35;
+    ch0.received = (1ull << 35) - 8;
+    ch0.refused_full = 17;
+    ch1.src_adu = 1;
+    ch1.src = "gp";
+    ch1.dst_adu = 0xFFFF;
+    ch1.sent = 1;
+    ch1.refused_perm = 2;
+    ch1.refused_size = 3;
+    ch1.refused_fault = 4;
+    Vh__IpcChannelStats *chs[2] = {&ch0, &ch1};
+    st.n_ipc_channels = 2;
+    st.ipc_channels = chs;
     Vh__Response c = VH__RESPONSE__INIT;
     c.call_id = 42;
     c.result_case = VH__RESPONSE__RESULT_STATS;
@@ -210,6 +244,10 @@ Test(proto, stats_response)
     cr_assert_eq(cd->stats->n_vcpus, 2);
     cr_assert_eq(cd->stats->vcpus[1]->cpu, -1);
     cr_assert_eq(cd->stats->vcpus[0]->rt->hist[15], 225000);
+    cr_assert_eq(cd->stats->n_ipc_channels, 2);
+    cr_assert_str_eq(cd->stats->ipc_channels[0]->dst, "gp");
+    cr_assert_eq(cd->stats->ipc_channels[1]->dst_adu, 0xFFFF);
+    cr_assert_eq(cd->stats->ipc_channels[1]->refused_fault, 4);
     vh__response__free_unpacked(cd, NULL);
 }
 

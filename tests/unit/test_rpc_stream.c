@@ -245,3 +245,101 @@ Test(stats, many_vcpus_rotate_within_the_frame)
     for (uint32_t v = 0; v < 44; v++)
         cr_assert_gt(seen[v], 0, "VCPU %u never reported", v);
 }
+
+/* The next stats message of subscription call_id, advancing the clock 1 ms
+ * at a time (at most a second). */
+static bool next_stats(uint32_t call_id)
+{
+    for (int t = 0; t < 1000; t++) {
+        while (h_next_response(&r)) {
+            if (r.call_id == call_id && r.which_result == vh_Response_stats_tag)
+                return true;
+        }
+        H.now += MS;
+        h_run();
+    }
+    return false;
+}
+
+static const vh_IpcChannelStats *find_chan(const vh_Stats *st, uint32_t src, uint32_t dst)
+{
+    for (pb_size_t i = 0; i < st->ipc_channels_count; i++) {
+        if (st->ipc_channels[i].src_adu == src && st->ipc_channels[i].dst_adu == dst)
+            return &st->ipc_channels[i];
+    }
+    return NULL;
+}
+
+Test(stats, ipc_channels_with_names_and_counts)
+{
+    h_hello();
+    h_set_now(3000 * MS);
+    subscribe(91, 10);
+    cr_assert(next_stats(91));
+    const vh_Stats *st = &r.result.stats;
+    /* the fake: ctl <-> gp, ctl <-> agent (manage), gp <-> agent (used, not opened) */
+    cr_assert_eq(st->ipc_channels_count, 6);
+    const vh_IpcChannelStats *c = find_chan(st, 0, 1);
+    cr_assert_not_null(c);
+    cr_assert_str_eq(c->src, "ctl");
+    cr_assert_str_eq(c->dst, "gp");
+    cr_assert(c->permitted);
+    cr_assert_gt(c->sent, 100);
+    cr_assert_leq(c->received, c->sent);
+    cr_assert_gt(c->refused_full, 0);
+    c = find_chan(st, 1, VH_MSG_DEST_MGMT);
+    cr_assert_not_null(c);
+    cr_assert_str_eq(c->src, "gp");
+    cr_assert_str_eq(c->dst, "", "the agent has no name");
+    cr_assert_not(c->permitted);
+    cr_assert_eq(c->sent, 1);
+    cr_assert_not_null(find_chan(st, VH_MSG_DEST_MGMT, 0));
+    cr_assert_null(find_chan(st, 0, 0));
+}
+
+/* 64 channels, more than one message holds (16): they rotate like VCPUs. */
+static uint32_t many_chan_slots(void)
+{
+    return 80;
+}
+
+static int many_chan_get(uint32_t pos, struct mgmt_chan_info *o)
+{
+    if (pos >= 64)
+        return VH_ENOENT; /* a gap at the end */
+    memset(o, 0, sizeof(*o));
+    o->src = pos / 8;
+    o->dst = pos % 8;
+    o->permitted = 1;
+    o->sent = 1000000000000ull + pos; /* big numbers: long varints */
+    o->received = o->sent - 1;
+    return 0;
+}
+
+Test(stats, many_ipc_channels_rotate_within_the_frame)
+{
+    static struct mgmt_ops many;
+    uint32_t seen[64] = {0};
+
+    many = *fake_ops();
+    many.chan_slots = many_chan_slots;
+    many.chan_get = many_chan_get;
+    H.a.ops = &many;
+    h_hello();
+    subscribe(92, 100);
+    for (int m = 0; m < 8; m++) {
+        cr_assert(next_stats(92));
+        const vh_Stats *st = &r.result.stats;
+        cr_assert_leq(st->ipc_channels_count, 16);
+        cr_assert_eq(st->cpus_count, 4, "CPUs are in every message");
+        for (pb_size_t i = 0; i < st->ipc_channels_count; i++) {
+            const vh_IpcChannelStats *c = &st->ipc_channels[i];
+            uint32_t pos = c->src_adu * 8 + c->dst_adu;
+            cr_assert_lt(pos, 64);
+            cr_assert_eq(c->sent, 1000000000000ull + pos);
+            seen[pos]++;
+        }
+    }
+    for (uint32_t p = 0; p < 64; p++)
+        cr_assert_gt(seen[p], 0, "channel %u never reported", p);
+}

@@ -32,8 +32,9 @@
  *  - subscribe_stats: answered OK (no result); then Responses with the same
  *    call_id and result.stats at rate_hz, from mgmt_agent_step().  seq counts
  *    every message produced, `dropped` how many since the last delivered one
- *    could not be written.  All CPUs are in every message; VCPUs that do not
- *    fit one frame follow in the next messages (merge by vcpu_id).
+ *    could not be written.  All CPUs are in every message; messaging
+ *    channels and VCPUs that do not fit one frame follow in the next
+ *    messages (merge by src_adu/dst_adu and by vcpu_id).
  *  - unsubscribe_stats: the stream ends with a Response {call_id of the
  *    subscribe, stream_end}, then the unsubscribe's own answer (stream_end).
  *  - Lists that do not fit a frame are cut; detail then says
@@ -61,7 +62,7 @@
 #define MGMT_OPCACHE_SLOTS 16u    /* op_id -> answer of recent mutations */
 #define MGMT_OPCACHE_BYTES 192u   /* largest cached answer (a mutation's is <= 161) */
 #define MGMT_MAX_SUBS 2u          /* concurrent stats subscriptions */
-#define MGMT_SCRATCH_BYTES 8192u  /* decoded Request + Response (nanopb structs) */
+#define MGMT_SCRATCH_BYTES 10240u /* decoded Request + Response (nanopb structs) */
 #define MGMT_STATS_MIN_HZ 1u
 #define MGMT_STATS_MAX_HZ 100u
 
@@ -101,6 +102,7 @@ struct mgmt_sub {
     uint64_t seq;
     uint32_t dropped;     /* messages lost since the last one sent */
     uint32_t vcpu_cursor; /* first VCPU slot of the next message */
+    uint32_t chan_cursor; /* first messaging channel slot of the next message */
 };
 
 struct mgmt_agent {
@@ -155,11 +157,11 @@ void mgmt_agent_rx(struct mgmt_agent *a, const uint8_t *bytes, size_t n);
  * until mgmt_agent_next_ns().
  *
  * Worst case of one call: one RPC, i.e. one mgmt_ops call plus, for the
- * list and stats calls, one adu_get/vcpu_get/cpu_get per slot (bounded by
- * vcpu_slots() + adu_count() + cpu_count()), a nanopb decode of <= 297
- * bytes, a nanopb encode of <= LINK_MAX_PAYLOAD bytes (twice for a list or
- * a stats message: sizing, then encoding), the CRC and escaping of one
- * frame and one write of <= LINK_MAX_ENCODED bytes.
+ * list and stats calls, one adu_get/vcpu_get/cpu_get/chan_get per slot
+ * (bounded by vcpu_slots() + adu_count() + cpu_count() + chan_slots()), a
+ * nanopb decode of <= 297 bytes, a nanopb encode of <= LINK_MAX_PAYLOAD
+ * bytes (twice for a list or a stats message: sizing, then encoding), the
+ * CRC and escaping of one frame and one write of <= LINK_MAX_ENCODED bytes.
  */
 bool mgmt_agent_step(struct mgmt_agent *a, uint64_t now_ns);
 

@@ -73,6 +73,17 @@ struct mgmt_cpu_info {
     uint32_t rt_util_ppm;
 };
 
+/*
+ * Counters of one inter-ADU messaging channel, sender -> receiver (see
+ * core/ipc.h).  An endpoint is an ADU id or VH_MSG_DEST_MGMT for the agent.
+ */
+struct mgmt_chan_info {
+    uint32_t src, dst;
+    uint32_t permitted; /* 1: the scenario opens it (send_to; agent: manage cap) */
+    uint64_t sent, received;
+    uint64_t refused_perm, refused_full, refused_size, refused_fault;
+};
+
 struct mgmt_ops {
     void (*system_info)(struct mgmt_sys_info *out);
     /* ADUs and VCPUs are listed by position 0..n-1; a gap returns VH_ENOENT. */
@@ -94,6 +105,10 @@ struct mgmt_ops {
     long (*reserve_set)(uint32_t adu_id, uint32_t ppm, char *why, size_t why_len);
     /* Queue console input for an ADU; returns bytes accepted. */
     long (*console_input)(uint32_t adu_id, const uint8_t *buf, size_t len);
+    /* Messaging channels by position 0..chan_slots()-1; one the scenario
+     * does not open and that has counted nothing returns VH_ENOENT. */
+    uint32_t (*chan_slots)(void);
+    int (*chan_get)(uint32_t pos, struct mgmt_chan_info *out);
 };
 
 #endif /* MGMT_OPS_H */
