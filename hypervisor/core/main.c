@@ -77,7 +77,8 @@ void boot_main(unsigned long hartid, unsigned long dtb)
     cpu_count = vh_cfg.ncpus;
     vh_boot_time = arch_time_now();
     mgmt_init(make_boot_id(dtb));
-    sched_init(vh_cfg.quantum_ns / platform_ns_per_tick(), platform_ns_per_tick());
+    sched_init(vh_cfg.quantum_ns / platform_ns_per_tick(), platform_ns_per_tick(),
+               vh_cfg.timer_advance_ns);
     rt_init();
     adu_init_all();
     for (uint32_t i = 0; i < cpu_count; i++) {

@@ -22,10 +22,77 @@ static struct be_queue be_q;
 static volatile uint32_t idle_mask;
 static uint64_t quantum;
 
-void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick)
+/*
+ * Timer advance, as KVM's lapic_timer_advance: a CPU's timer for an RT
+ * release fires `adv` ticks early; the CPU makes the whole decision and
+ * switch in that time, then waits on the clock for the release instant
+ * itself (sched_hold) and enters the job.  A job never starts before its
+ * release, and the wait is hypervisor time.  In auto mode each CPU learns
+ * its advance: from the timer firing to being ready, plus one tick; it
+ * grows at once when a release was late and shrinks slowly.
+ */
+#define ADV_MAX_NS 20000  /* covered by the scenario's hv_margin */
+#define ADV_START_NS 2000 /* auto: where learning starts */
+static bool adv_auto;
+static uint32_t adv_max;
+
+void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick, uint32_t advance_ns)
 {
     quantum = quantum_ticks;
     sched_ns_per_tick = ns_per_tick;
+    adv_auto = advance_ns == VH_TIMER_ADVANCE_AUTO;
+    adv_max = (uint32_t)(ADV_MAX_NS / ns_per_tick);
+    uint32_t adv = (uint32_t)((adv_auto ? ADV_START_NS : advance_ns) / ns_per_tick);
+    for (uint32_t i = 0; i < VH_MAX_CPUS; i++) {
+        cpus[i].adv = adv;
+    }
+}
+
+/* When this CPU's timer fires for release `rel` (and remember it). */
+static uint64_t release_timer(struct cpu *c, uint64_t rel)
+{
+    if (rel == UINT64_MAX) {
+        c->armed_rel = 0;
+        c->armed_at = UINT64_MAX;
+        return UINT64_MAX;
+    }
+    uint64_t at = rel > c->adv ? rel - c->adv : 0;
+    c->armed_rel = rel;
+    c->armed_at = at;
+    return at;
+}
+
+/* The instant decisions are made for: a release within the advance counts
+ * as due now (its job is entered at the instant itself). */
+static uint64_t decision_time(const struct cpu *c, uint64_t now)
+{
+    uint64_t rel = c->next_release;
+    return rel > now && rel - now <= c->adv ? rel : now;
+}
+
+/* Learn from how long the wake-up for a release took (timer to ready). */
+static void adv_learn(struct cpu *c, uint64_t took)
+{
+    uint64_t want = took + 1;
+    if (want > c->adv) {
+        c->adv = (uint32_t)MIN(want, adv_max);
+    } else {
+        c->adv -= (uint32_t)((c->adv - want + 7) / 8);
+    }
+}
+
+static void sched_hold(struct cpu *c, struct vcpu *v)
+{
+    uint64_t rel = c->hold;
+    c->hold = 0;
+    uint64_t t = arch_time_now();
+    if (adv_auto && c->hold_from != 0 && t > c->hold_from) {
+        adv_learn(c, t - c->hold_from);
+    }
+    while (t < rel) {
+        t = arch_time_now();
+    }
+    v->rt.dispatched = t;
 }
 
 void sched_account(struct cpu *c, uint64_t now, uint32_t kind)
@@ -246,7 +313,7 @@ static uint64_t sibling_releases(const struct cpu *c, uint64_t now)
 {
     uint64_t t = UINT64_MAX;
     for (uint32_t i = 0; i < cpu_count; i++) {
-        uint64_t r = cpus[i].next_release + SIBLING_NUDGE_TICKS;
+        uint64_t r = cpus[i].armed_at + SIBLING_NUDGE_TICKS;
         if (i != c->id && r > now && r > SIBLING_NUDGE_TICKS) {
             t = MIN(t, r);
         }
@@ -261,7 +328,7 @@ static void arm_timer(struct cpu *c, uint64_t now)
         rel = MIN(rel, c->rt[i]->rt.next_release);
     }
     c->next_release = rel;
-    t = MIN(t, rel);
+    t = MIN(t, release_timer(c, rel));
     t = MIN(t, mgmt_next_tick(c));
     if (platform_cpus_serialised() && c->cur != NULL) {
         t = MIN(t, sibling_releases(c, now));
@@ -340,19 +407,20 @@ static void charge_running(struct vcpu *v, uint64_t now)
     }
 }
 
-struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
+struct vcpu *sched_reschedule(struct cpu *c, uint64_t real_now)
 {
     struct vcpu *prev = c->cur;
     c->kick = 0;
     if (prev != NULL) {
-        charge_running(prev, now);
+        charge_running(prev, real_now);
     }
     if (prev != NULL && prev->kind == VCPU_RT && prev->state == VCPU_RUNNING) {
-        if (rt_charge(prev, now)) {
+        if (rt_charge(prev, real_now)) {
             prev->state = VCPU_RT_THROTTLED;
             prev->rt.st.overruns++;
         }
     }
+    uint64_t now = decision_time(c, real_now);
     spin_lock(&c->rt_lock);
     rt_release_due(c->rt, c->n_rt, now);
     struct vcpu *next = edf_pick(c->rt, c->n_rt);
@@ -379,6 +447,9 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     c->cur = next;
     if (next != NULL && next->kind == VCPU_RT && !next->rt.job_started) {
         rt_job_dispatched(next, now);
+        /* sched_hold waits for its release, learning from the timer set for it */
+        c->hold = next->rt.release;
+        c->hold_from = next->rt.release == c->armed_rel ? c->armed_at : 0;
     }
     arm_timer(c, now);
     return next;
@@ -415,11 +486,24 @@ static struct vcpu *prepare_release(struct cpu *c)
     return best;
 }
 
+void sched_enter_ready(struct cpu *c, struct vcpu *v)
+{
+    uint64_t now = arch_time_now();
+    if (v->kind == VCPU_RT && c->hold != 0) {
+        sched_account(c, MAX(now, c->hold), CPU_T_RT);
+        sched_hold(c, v);
+    } else {
+        sched_account(c, now, v->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
+    }
+}
+
 static void fast_release(struct cpu *c, struct vcpu *v, uint64_t now)
 {
-    if (now < v->rt.next_release || now >= c->sleep_min || c->kick || mgmt_due(c, now)) {
+    uint64_t rel = v->rt.next_release;
+    if ((rel > now && rel - now > c->adv) || now >= c->sleep_min || c->kick || mgmt_due(c, now)) {
         return;
     }
+    now = MAX(now, rel);
     spin_lock(&c->rt_lock);
     if (c->rt_gen != c->prep_gen) {
         spin_unlock(&c->rt_lock);
@@ -432,9 +516,11 @@ static void fast_release(struct cpu *c, struct vcpu *v, uint64_t now)
     v->rt.run_start = now;
     rt_job_dispatched(v, now);
     c->cur = v;
+    c->hold = rel;
+    c->hold_from = rel == c->armed_rel ? c->armed_at : 0;
     c->next_release = MIN(v->rt.next_release, c->prep_other);
     spin_unlock(&c->rt_lock);
-    uint64_t t = MIN(c->next_release, now + v->rt.budget_left);
+    uint64_t t = MIN(release_timer(c, c->next_release), now + v->rt.budget_left);
     t = MIN(t, c->sleep_min);
     t = MIN(t, mgmt_next_tick(c));
     if (platform_cpus_serialised() && cpu_count > 1) {
@@ -444,6 +530,7 @@ static void fast_release(struct cpu *c, struct vcpu *v, uint64_t now)
     atomic_and32(&idle_mask, ~(1u << c->id));
     arch_vcpu_load(v);
     sched_account(c, now, CPU_T_RT);
+    sched_hold(c, v);
     arch_vcpu_enter(v);
 }
 
@@ -455,7 +542,7 @@ __attribute__((noreturn)) void sched_idle(struct cpu *c)
         struct vcpu *next = sched_reschedule(c, now);
         if (next != NULL) {
             atomic_and32(&idle_mask, ~(1u << c->id));
-            sched_account(c, arch_time_now(), next->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
+            sched_enter_ready(c, next);
             arch_vcpu_enter(next);
         }
         if (mgmt_due(c, now)) {

@@ -73,6 +73,8 @@ struct vh_cfg_adu {
     uint32_t msg_size;                       /* largest message, bytes */
 };
 
+#define VH_TIMER_ADVANCE_AUTO 0xffffffffu
+
 struct vh_cfg {
     char name[VH_NAME_LEN];
     uint32_t ncpus;
@@ -82,6 +84,7 @@ struct vh_cfg {
     uint32_t cpu_limit_ppm;    /* EDF admission bound per CPU (after margin) */
     uint32_t hv_margin_ppm;    /* per-CPU share kept for hypervisor overhead */
     uint32_t console_escape;   /* unused for now */
+    uint32_t timer_advance_ns; /* fixed RT timer advance (0: off), or VH_TIMER_ADVANCE_AUTO */
     struct vh_cfg_adu adu[VH_MAX_ADUS];
 };
 

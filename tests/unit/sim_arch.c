@@ -116,7 +116,7 @@ void sim_reset(uint32_t ncpu, uint64_t quantum_ticks)
         vcpu_pool[i].cpu = -1;
         vcpu_pool[i].rt_cpu = -1;
     }
-    sched_init(quantum_ticks, 100);
+    sched_init(quantum_ticks, 100, 0);
 }
 
 void sim_free(void)

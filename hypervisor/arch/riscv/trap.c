@@ -210,7 +210,7 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
         mgmt_work(c, now);
     }
     arch_apply_pending(v);
-    sched_account(c, arch_time_now(), v->kind == VCPU_RT ? CPU_T_RT : CPU_T_BE);
+    sched_enter_ready(c, v);
     return &v->arch.regs;
 }
 

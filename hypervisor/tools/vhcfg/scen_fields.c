@@ -83,6 +83,32 @@ static void machine_quantum(struct vhs_scenario *s)
         s->cfg.quantum_ns = ns;
 }
 
+/* timer_advance = auto | off | a time up to 20us */
+static void machine_timer_advance(struct vhs_scenario *s)
+{
+    const char *v = scen_key_value(&s->machine, "timer_advance"), *err;
+    uint64_t ns;
+
+    if (!v)
+        return;
+    if (strcmp(v, "auto") == 0) {
+        s->cfg.timer_advance_ns = VH_TIMER_ADVANCE_AUTO;
+        return;
+    }
+    if (strcmp(v, "off") == 0) {
+        s->cfg.timer_advance_ns = 0;
+        return;
+    }
+    err = scen_parse_time_ns(v, &ns);
+    if (!err && ns > 20000)
+        err = "out of range";
+    if (err)
+        scen_err_machine(s, "timer_advance", "'%s': %s; use auto, off or a time up to "
+                         "20us, such as 2us", v, err);
+    else
+        s->cfg.timer_advance_ns = (uint32_t)ns;
+}
+
 static void machine_fields(struct vhs_scenario *s, const struct vhs_options *opt)
 {
     uint64_t v;
@@ -92,6 +118,7 @@ static void machine_fields(struct vhs_scenario *s, const struct vhs_options *opt
     s->cfg.rt_limit_ppm = 900000;
     s->cfg.cpu_limit_ppm = 950000;
     s->cfg.hv_margin_ppm = 20000;
+    s->cfg.timer_advance_ns = VH_TIMER_ADVANCE_AUTO;
     machine_name(s);
     if (machine_uint(s, "cpus", 1, opt->max_cpus, &v))
         s->cfg.ncpus = (uint32_t)v;
@@ -99,6 +126,7 @@ static void machine_fields(struct vhs_scenario *s, const struct vhs_options *opt
     machine_ppm(s, "rt_limit", &s->cfg.rt_limit_ppm);
     machine_ppm(s, "cpu_limit", &s->cfg.cpu_limit_ppm);
     machine_ppm(s, "hv_margin", &s->cfg.hv_margin_ppm);
+    machine_timer_advance(s);
 }
 
 /* ---- ADU --------------------------------------------------------------- */

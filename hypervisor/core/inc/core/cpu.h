@@ -36,6 +36,12 @@ struct cpu {
     uint32_t rt_gen;       /* changes whenever the RT set changes (under rt_lock) */
     uint32_t prep_gen;     /* rt_gen when the lean release path was prepared */
     uint64_t prep_other;   /* the next release after the prepared one */
+    /* timer advance (sched.c): the timer fires `adv` ticks before a release */
+    uint32_t adv;
+    volatile uint64_t armed_at; /* when the timer fires for release armed_rel */
+    uint64_t armed_rel;
+    uint64_t hold;              /* release instant the next job waits for, or 0 */
+    uint64_t hold_from;         /* when the timer fired for it (0: not known) */
     /* time accounting */
     uint64_t t_mark;
     uint32_t t_kind; /* enum cpu_time running since t_mark */

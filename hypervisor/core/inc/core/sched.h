@@ -16,8 +16,9 @@
 #include <core/cpu.h>
 #include <core/vcpu.h>
 
-/* Scheduler parameters from the scenario, in ticks. */
-void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick);
+/* Scheduler parameters from the scenario: the BE quantum in ticks, the
+ * RT timer advance in ns (VH_TIMER_ADVANCE_AUTO: learnt per CPU). */
+void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick, uint32_t advance_ns);
 
 /*
  * Decide what CPU `c` runs now: process due events, charge the running
@@ -25,6 +26,10 @@ void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick);
  * enter, or NULL when the CPU has nothing to run.
  */
 struct vcpu *sched_reschedule(struct cpu *c, uint64_t now);
+/* Called last before entering `v`: account the switch; a new RT job that
+ * sched_reschedule() picked starts at its release instant, which may be a
+ * little ahead (timer advance): wait for it. */
+void sched_enter_ready(struct cpu *c, struct vcpu *v);
 /* Time accounting: CPU `c` does `kind` (enum cpu_time) from `now` on. */
 void sched_account(struct cpu *c, uint64_t now, uint32_t kind);
 /* Idle until there is something to run, then enter it. */
