@@ -75,6 +75,7 @@ struct camp_step {
     char adu[CAMP_NAME_MAX];
     char as[CAMP_NAME_MAX];      /* create: name for later steps */
     uint64_t entry, arg, stack;
+    char entry_sym[CAMP_NAME_MAX]; /* create: a symbol vhd resolves in the ADU's image */
     uint64_t period_ns, deadline_ns, budget_ns;
     int32_t cpu;                 /* -1: auto */
     int dry_run;

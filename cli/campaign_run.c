@@ -1,11 +1,12 @@
 /*
  * vhctl campaign run|check: load the file (nothing runs if it has a
- * mistake), add the targets to spawn, fork one worker per target (at most
- * --parallel at once, each with its own vhd connection and a pipe for its
- * result lines), print a line per finished case, then remove the spawned
- * targets and write the reports.  A worker that dies leaves its unreported
- * cases as ERROR; SIGINT/SIGTERM stop the workers and still write the
- * reports.
+ * mistake), fork one worker per target (at most --parallel at once, each
+ * with its own vhd connection and a pipe for its result lines), print a
+ * line per finished case, then write the reports.  A target to spawn is
+ * added to vhd just before its worker starts and removed when the worker
+ * is done, so --parallel also bounds how many QEMUs vhd runs at once.  A
+ * worker that dies leaves its unreported cases as ERROR; SIGINT/SIGTERM
+ * stop the workers and still write the reports.
  */
 #include <errno.h>
 #include <poll.h>
@@ -49,6 +50,7 @@ struct camp__worker {
 struct camp__run {
     const struct campaign *c;
     const struct camp_opts *o;
+    struct vhctl *v;          /* the parent's vhd connection: target add/remove */
     struct camp_target_result *tr;
     struct camp__worker *w;   /* one per target; pid 0: not running */
     size_t next, running, done_cases, total_cases;
@@ -139,6 +141,53 @@ static void camp__lines(struct camp__run *r, struct camp__worker *w)
     }
 }
 
+/* --- spawned targets ------------------------------------------------------------------ */
+
+static int camp__target_call(struct vhctl *v, const struct camp_target *t, int add, char *why,
+                             size_t cap)
+{
+    Vhd__ClientRequest rq = VHD__CLIENT_REQUEST__INIT;
+    Vhd__TargetAddReq ta = VHD__TARGET_ADD_REQ__INIT;
+    Vhd__TargetRemoveReq tr = VHD__TARGET_REMOVE_REQ__INIT;
+    Vhd__ClientResponse *r;
+    ta.name = tr.name = (char *)t->name;
+    ta.spec = (char *)t->spec;
+    rq.target = (char *)(add ? "" : t->name);
+    if (add)
+        rq.call_case = VHD__CLIENT_REQUEST__CALL_TARGET_ADD, rq.target_add = &ta;
+    else
+        rq.call_case = VHD__CLIENT_REQUEST__CALL_TARGET_REMOVE, rq.target_remove = &tr;
+    v->verb = add ? "campaign: target add" : "campaign: target remove";
+    int rc = vhctl_call(v, &rq, &r);
+    snprintf(why, cap, "cannot add target '%s' (%s): %s", t->name, t->spec,
+             r && r->detail[0] ? r->detail : "vhd did not answer");
+    if (r)
+        vhd__client_response__free_unpacked(r, NULL);
+    /* The workers forked next must not share this connection. */
+    vhctl_disconnect(v);
+    return rc;
+}
+
+/* Add target t to vhd if the campaign spawns it; 0, or -1 with its cases
+ * reported as ERROR. */
+static int camp__spawn(struct camp__run *r, size_t t)
+{
+    char why[600];
+    if (!r->c->targets[t].spawned || !camp__target_call(r->v, &r->c->targets[t], 1, why,
+                                                        sizeof(why)))
+        return 0;
+    camp__unreported(r, t, why);
+    return -1;
+}
+
+static void camp__unspawn(struct camp__run *r, size_t t)
+{
+    char why[600];
+    const struct camp_target *tg = &r->c->targets[t];
+    if (tg->spawned && !tg->keep)
+        camp__target_call(r->v, tg, 0, why, sizeof(why));
+}
+
 static void camp__reap(struct camp__run *r, struct camp__worker *w)
 {
     int st = 0;
@@ -153,6 +202,7 @@ static void camp__reap(struct camp__run *r, struct camp__worker *w)
         snprintf(why, sizeof(why), "the worker of target '%s' exited (status %d) before "
                  "reporting this case", r->c->targets[w->target].name, WEXITSTATUS(st));
     camp__unreported(r, w->target, camp__stop ? "campaign interrupted" : why);
+    camp__unspawn(r, w->target);
     w->pid = -1;
     r->running--;
 }
@@ -193,11 +243,14 @@ static void camp__schedule(struct camp__run *r)
     unsigned par = r->o->parallel ? r->o->parallel : (unsigned)r->c->ntargets;
     while (!camp__stop && r->next < r->c->ntargets && r->running < par) {
         size_t t = r->next++;
-        if (r->w[t].pid < 0)
-            continue; /* already settled (spawn failed) */
+        if (camp__spawn(r, t)) {
+            r->w[t].pid = -1;
+            continue;
+        }
         if (camp__fork(r, t)) {
             r->w[t].pid = -1;
             camp__unreported(r, t, "cannot start a worker process");
+            camp__unspawn(r, t);
         }
     }
     if (camp__stop) {
@@ -206,53 +259,6 @@ static void camp__schedule(struct camp__run *r)
                 kill(r->w[i].pid, SIGTERM);
         for (; r->next < r->c->ntargets; r->next++)
             camp__unreported(r, r->next, "campaign interrupted");
-    }
-}
-
-/* --- spawned targets ------------------------------------------------------------------ */
-
-static int camp__target_call(struct vhctl *v, const struct camp_target *t, int add, char *why,
-                             size_t cap)
-{
-    Vhd__ClientRequest rq = VHD__CLIENT_REQUEST__INIT;
-    Vhd__TargetAddReq ta = VHD__TARGET_ADD_REQ__INIT;
-    Vhd__TargetRemoveReq tr = VHD__TARGET_REMOVE_REQ__INIT;
-    Vhd__ClientResponse *r;
-    ta.name = tr.name = (char *)t->name;
-    ta.spec = (char *)t->spec;
-    rq.target = (char *)(add ? "" : t->name);
-    if (add)
-        rq.call_case = VHD__CLIENT_REQUEST__CALL_TARGET_ADD, rq.target_add = &ta;
-    else
-        rq.call_case = VHD__CLIENT_REQUEST__CALL_TARGET_REMOVE, rq.target_remove = &tr;
-    v->verb = add ? "campaign: target add" : "campaign: target remove";
-    int rc = vhctl_call(v, &rq, &r);
-    snprintf(why, cap, "cannot add target '%s' (%s): %s", t->name, t->spec,
-             r && r->detail[0] ? r->detail : "vhd did not answer");
-    if (r)
-        vhd__client_response__free_unpacked(r, NULL);
-    return rc;
-}
-
-static void camp__spawn(struct camp__run *r, struct vhctl *v)
-{
-    for (size_t t = 0; t < r->c->ntargets; t++) {
-        char why[600];
-        if (r->c->targets[t].spawned && camp__target_call(v, &r->c->targets[t], 1, why, sizeof(why))) {
-            r->w[t].pid = -1;
-            camp__unreported(r, t, why);
-        }
-    }
-}
-
-static void camp__unspawn(struct camp__run *r, struct vhctl *v)
-{
-    for (size_t t = 0; t < r->c->ntargets; t++) {
-        char why[600];
-        const struct camp_target *tg = &r->c->targets[t];
-        if (tg->spawned && !tg->keep && !(r->tr[t].cases[0].result == CAMP_ERROR &&
-                                           strstr(r->tr[t].cases[0].message, "cannot add target")))
-            camp__target_call(v, tg, 0, why, sizeof(why));
     }
 }
 
@@ -284,7 +290,7 @@ static int camp__reports(struct camp__run *r)
 
 static int camp__execute(const struct campaign *c, const struct camp_opts *o, struct vhctl *v)
 {
-    struct camp__run r = {.c = c, .o = o, .tty = isatty(1)};
+    struct camp__run r = {.c = c, .o = o, .v = v, .tty = isatty(1)};
     int rc = VHCTL_EOTHER;
     r.total_cases = c->ntargets * c->ncases;
     r.tr = calloc(c->ntargets, sizeof(*r.tr));
@@ -297,7 +303,6 @@ static int camp__execute(const struct campaign *c, const struct camp_opts *o, st
     struct sigaction sa = {.sa_handler = camp__on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    camp__spawn(&r, v);
     vhctl_disconnect(v); /* the workers have their own connections */
     camp__schedule(&r);
     while (r.running || (!camp__stop && r.next < c->ntargets)) {
@@ -305,7 +310,6 @@ static int camp__execute(const struct campaign *c, const struct camp_opts *o, st
         camp__schedule(&r);
     }
     camp__status_line(&r, 1);
-    camp__unspawn(&r, v);
     rc = camp__reports(&r);
 out:
     for (size_t t = 0; r.tr && t < c->ntargets; t++)

@@ -1,12 +1,13 @@
 /*
  * Statistics in a campaign worker: a stats step subscribes to the target's
- * stream, keeps the first sample as the baseline and the last one after
- * the window, and turns the two into per-RT-VCPU numbers for the window
- * (campaign.h, struct camp_vstat).  Counters and the histogram are
- * differences over the window; jitter min/max are what the target keeps
- * since the VCPU was created (they cannot be differenced); avg and SD come
- * from the differences of the sums.  An assert step checks the case's last
- * window.
+ * stream, merges the samples by VCPU (a sample may carry only part of
+ * them), keeps each RT-VCPU's first snapshot as its baseline and its
+ * latest one after the window, and turns the two into per-RT-VCPU numbers
+ * for the window (campaign.h, struct camp_vstat).  Counters and the
+ * histogram are differences over the window; jitter min/max are what the
+ * target keeps since the VCPU was created (they cannot be differenced); avg
+ * and SD come from the differences of the sums.  An assert step checks the
+ * case's last window.
  */
 #include <math.h>
 #include <poll.h>
@@ -16,9 +17,11 @@
 
 #include "campaign_worker.h"
 
+/* How long a VCPU may be missing from the samples after a create. */
+#define CAMP__APPEAR_NS 3000000000ull
+
 struct camp__stream {
     uint32_t id;
-    Vhd__ClientResponse *base, *last;
 };
 
 static int camp__subscribe(struct camp_w *w, struct camp__stream *st, uint32_t rate)
@@ -95,12 +98,82 @@ static int camp__next_sample(struct camp_w *w, struct camp__stream *st, uint32_t
     }
 }
 
-static const Vh__VcpuStats *camp__find(const Vh__Stats *s, uint32_t id)
+/* One RT-VCPU as one sample showed it (plain data: samples are freed). */
+struct camp__snap {
+    uint32_t id;
+    int32_t cpu;
+    uint64_t releases, misses, overruns, jit_min, jit_max, jit_sum, jit_sumsq;
+    uint64_t hist[CAMP_HIST_BUCKETS];
+};
+
+/* A stream's RT-VCPUs merged by id: a sample may carry only some of them
+ * (the target goes on with the others in the next one, see vh.proto), so
+ * each VCPU keeps the first and the latest snapshot the stream gave. */
+struct camp__view {
+    struct camp__snap *first, *latest;
+    size_t n, cap;
+};
+
+static void camp__snap_of(struct camp__snap *o, const Vh__VcpuStats *v)
 {
-    for (size_t i = 0; s && i < s->n_vcpus; i++)
-        if (s->vcpus[i]->vcpu_id == id)
-            return s->vcpus[i];
+    const Vh__RtStats *r = v->rt;
+    memset(o, 0, sizeof(*o));
+    o->id = v->vcpu_id;
+    o->cpu = v->cpu;
+    o->releases = r->releases, o->misses = r->misses, o->overruns = r->overruns;
+    o->jit_min = r->jitter_min_ns, o->jit_max = r->jitter_max_ns;
+    o->jit_sum = r->jitter_sum_ns, o->jit_sumsq = r->jitter_sumsq_ns2;
+    for (size_t k = 0; k < CAMP_HIST_BUCKETS && k < r->n_hist; k++)
+        o->hist[k] = r->hist[k];
+}
+
+static struct camp__snap *camp__view_find(struct camp__view *vw, uint32_t id,
+                                          const struct camp__snap **first)
+{
+    for (size_t i = 0; i < vw->n; i++)
+        if (vw->latest[i].id == id) {
+            if (first)
+                *first = &vw->first[i];
+            return &vw->latest[i];
+        }
     return NULL;
+}
+
+/* Merge a sample's RT-VCPUs into the view; -1 when out of memory. */
+static int camp__view_add(struct camp__view *vw, const Vh__Stats *st)
+{
+    for (size_t i = 0; st && i < st->n_vcpus; i++) {
+        const Vh__VcpuStats *v = st->vcpus[i];
+        struct camp__snap snap;
+        if (!v->rt)
+            continue;
+        camp__snap_of(&snap, v);
+        struct camp__snap *at = camp__view_find(vw, v->vcpu_id, NULL);
+        if (at) {
+            *at = snap;
+            continue;
+        }
+        if (vw->n == vw->cap) {
+            size_t cap = vw->cap ? vw->cap * 2 : 8;
+            struct camp__snap *f = realloc(vw->first, cap * sizeof(*f));
+            if (f)
+                vw->first = f;
+            struct camp__snap *l = f ? realloc(vw->latest, cap * sizeof(*l)) : NULL;
+            if (!l)
+                return -1;
+            vw->latest = l, vw->cap = cap;
+        }
+        vw->first[vw->n] = vw->latest[vw->n] = snap;
+        vw->n++;
+    }
+    return 0;
+}
+
+static void camp__view_free(struct camp__view *vw)
+{
+    free(vw->first);
+    free(vw->latest);
+    memset(vw, 0, sizeof(*vw));
 }
 
 static uint64_t camp__d(uint64_t now, uint64_t then)
@@ -108,38 +181,37 @@ static uint64_t camp__d(uint64_t now, uint64_t then)
     return now >= then ? now - then : now; /* counters restart on a reboot */
 }
 
-static void camp__vstat(struct camp_vstat *o, const Vh__VcpuStats *now, const Vh__VcpuStats *then)
+static void camp__vstat(struct camp_vstat *o, const struct camp__snap *a,
+                        const struct camp__snap *b)
 {
-    const Vh__RtStats *a = now->rt, *b = then && then->rt ? then->rt : NULL;
-    Vh__RtStats zero = VH__RT_STATS__INIT;
-    if (!b || b->releases > a->releases)
+    static const struct camp__snap zero;
+    if (b->releases > a->releases) /* the target rebooted */
         b = &zero;
     memset(o, 0, sizeof(*o));
-    o->vcpu_id = now->vcpu_id;
-    o->cpu = now->cpu;
+    o->vcpu_id = a->id;
+    o->cpu = a->cpu;
     o->releases = a->releases - b->releases;
     o->misses = camp__d(a->misses, b->misses);
     o->overruns = camp__d(a->overruns, b->overruns);
-    o->jit_min_ns = (double)a->jitter_min_ns;
-    o->jit_max_ns = (double)a->jitter_max_ns;
-    uint64_t n = o->releases, sum = a->jitter_sum_ns - b->jitter_sum_ns,
-             sq = a->jitter_sumsq_ns2 - b->jitter_sumsq_ns2;
-    if (!n || sum > a->jitter_sum_ns || sq > a->jitter_sumsq_ns2) {
+    o->jit_min_ns = (double)a->jit_min;
+    o->jit_max_ns = (double)a->jit_max;
+    uint64_t n = o->releases, sum = a->jit_sum - b->jit_sum, sq = a->jit_sumsq - b->jit_sumsq;
+    if (!n || sum > a->jit_sum || sq > a->jit_sumsq) {
         /* Nothing released in the window, or sums that went backwards: the
          * VCPU's lifetime numbers. */
-        n = a->releases, sum = a->jitter_sum_ns, sq = a->jitter_sumsq_ns2;
+        n = a->releases, sum = a->jit_sum, sq = a->jit_sumsq;
     }
     if (n) {
         double mean = (double)sum / (double)n, var = (double)sq / (double)n - mean * mean;
         o->jit_avg_ns = mean;
         o->jit_sd_ns = var > 0 ? sqrt(var) : 0;
     }
-    for (size_t k = 0; k < CAMP_HIST_BUCKETS && k < a->n_hist; k++)
-        o->hist[k] = camp__d(a->hist[k], b != &zero && k < b->n_hist ? b->hist[k] : 0);
+    for (size_t k = 0; k < CAMP_HIST_BUCKETS; k++)
+        o->hist[k] = camp__d(a->hist[k], b->hist[k]);
 }
 
-static void camp__window(struct camp_w *w, const struct camp_step *s, const Vh__Stats *base,
-                         const Vh__Stats *last, unsigned samples)
+static void camp__window(struct camp_w *w, const struct camp_step *s,
+                         const struct camp__view *vw, unsigned samples)
 {
     struct camp_window *win;
     if (w->nwin == CAMP_MAX_WINDOWS) { /* keep the newest */
@@ -152,38 +224,40 @@ static void camp__window(struct camp_w *w, const struct camp_step *s, const Vh__
     win->step = w->step;
     win->window_ns = s->wait_ns;
     win->samples = samples;
-    win->v = calloc(last->n_vcpus ? last->n_vcpus : 1, sizeof(*win->v));
-    for (size_t i = 0; win->v && i < last->n_vcpus; i++)
-        if (last->vcpus[i]->rt)
-            camp__vstat(&win->v[win->nv++], last->vcpus[i], camp__find(base, last->vcpus[i]->vcpu_id));
+    win->v = calloc(vw->n ? vw->n : 1, sizeof(*win->v));
+    for (size_t i = 0; win->v && i < vw->n; i++)
+        camp__vstat(&win->v[win->nv++], &vw->latest[i], &vw->first[i]);
 }
 
 int camp_step_stats(struct camp_w *w, const struct camp_step *s)
 {
     struct camp__stream st = {0};
-    unsigned samples = 1;
+    struct camp__view vw = {0};
+    Vhd__ClientResponse *r = NULL;
+    unsigned samples = 0;
     if (camp__subscribe(w, &st, s->rate_hz))
         return -1;
-    int rc = camp__next_sample(w, &st, s->rate_hz, &st.base);
-    uint64_t end = camp_now_ns() + s->wait_ns;
-    while (!rc && (!st.last || camp_now_ns() < end)) {
-        if (st.last)
-            vhd__client_response__free_unpacked(st.last, NULL);
-        st.last = NULL;
-        rc = camp__next_sample(w, &st, s->rate_hz, &st.last);
+    /* The window ends with the first sample after its end. */
+    uint64_t end = 0;
+    int rc = 0;
+    do {
+        if ((rc = camp__next_sample(w, &st, s->rate_hz, &r)))
+            break;
+        if (!end)
+            end = camp_now_ns() + s->wait_ns;
+        if (camp__view_add(&vw, r->stats))
+            rc = camp_fail(w, CAMP_ERROR, "out of memory");
+        vhd__client_response__free_unpacked(r, NULL);
         samples++;
-    }
+    } while (!rc && (samples < 2 || camp_now_ns() < end));
     /* Samples vhd still had from a target that has just gone away say
      * nothing about the window: check the link before trusting them. */
     char why[160];
     if (!rc && camp_target_down(w, why, sizeof why))
         rc = camp_gone(w, why);
     if (!rc)
-        camp__window(w, s, st.base->stats, st.last->stats, samples);
-    if (st.base)
-        vhd__client_response__free_unpacked(st.base, NULL);
-    if (st.last)
-        vhd__client_response__free_unpacked(st.last, NULL);
+        camp__window(w, s, &vw, samples);
+    camp__view_free(&vw);
     if (!w->gone)
         camp__unsubscribe(w, &st);
     return rc;
@@ -192,33 +266,35 @@ int camp_step_stats(struct camp_w *w, const struct camp_step *s)
 int camp_step_wait_releases(struct camp_w *w, const struct camp_step *s)
 {
     struct camp__stream st = {0};
+    struct camp__view vw = {0};
     uint32_t id;
     if (camp_vcpu_id(w, &s->vcpu, &id) || camp__subscribe(w, &st, 20))
         return -1;
-    uint64_t end = camp_now_ns() + s->timeout_ns, first = 0, seen = 0;
-    int rc = 0, have = 0;
+    /* A VCPU just created may be missing from the first samples (taken
+     * before it existed, or it is in the target's next part): give it a
+     * moment to show up before calling it no RT-VCPU. */
+    uint64_t now = camp_now_ns(), end = now + s->timeout_ns, appear = now + CAMP__APPEAR_NS;
+    int rc = 0;
     while (!rc) {
         Vhd__ClientResponse *r = NULL;
         if ((rc = camp__next_sample(w, &st, 20, &r)))
             break;
-        const Vh__VcpuStats *v = camp__find(r->stats, id);
-        if (!v || !v->rt) {
-            rc = camp_fail(w, CAMP_ERROR, "VCPU %u is not an RT-VCPU in the statistics", id);
-        } else {
-            if (!have)
-                first = v->rt->releases, have = 1;
-            seen = v->rt->releases - (v->rt->releases >= first ? first : 0);
-            if (seen >= s->releases) {
-                vhd__client_response__free_unpacked(r, NULL);
-                break;
-            }
-            if (camp_now_ns() >= end)
-                rc = camp_fail(w, CAMP_FAIL, "VCPU %u had %llu of %llu releases when the "
-                               "timeout ran out", id, (unsigned long long)seen,
-                               (unsigned long long)s->releases);
-        }
+        rc = camp__view_add(&vw, r->stats) ? camp_fail(w, CAMP_ERROR, "out of memory") : 0;
         vhd__client_response__free_unpacked(r, NULL);
+        const struct camp__snap *first, *v = camp__view_find(&vw, id, &first);
+        uint64_t seen = v ? camp__d(v->releases, first->releases) : 0;
+        now = camp_now_ns();
+        if (rc || (v && seen >= s->releases))
+            break;
+        if (!v && now >= appear)
+            rc = camp_fail(w, CAMP_ERROR, "VCPU %u is not an RT-VCPU in the statistics (not "
+                           "seen for %.0fs)", id, (double)CAMP__APPEAR_NS / 1e9);
+        else if (now >= end)
+            rc = camp_fail(w, CAMP_FAIL, "VCPU %u had %llu of %llu releases when the timeout "
+                           "ran out", id, (unsigned long long)seen,
+                           (unsigned long long)s->releases);
     }
+    camp__view_free(&vw);
     if (!w->gone)
         camp__unsubscribe(w, &st);
     return rc;

@@ -95,6 +95,23 @@ static int camp__cpu(struct camp_ld *l, yaml_node_t *n, int32_t *cpu)
     return 0;
 }
 
+/* entry: an address (42, 0x80200000) or a symbol of the ADU's image. */
+static int camp__entry(struct camp_ld *l, yaml_node_t *n, struct camp_step *s)
+{
+    const char *t = camp_text(n);
+    if (!n || !t || !*t || (*t >= '0' && *t <= '9'))
+        return camp_u64(l, n, "entry", &s->entry);
+    size_t len = strlen(t), ok = len < sizeof(s->entry_sym);
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') || t[i] == '_' ||
+             t[i] == '.' || t[i] == '$' || (i && t[i] >= '0' && t[i] <= '9');
+    if (!ok)
+        return camp_err(l, n, "entry '%s' is neither an address nor a symbol; expected e.g. "
+                        "0x80200000 or rtapp_spawn", t);
+    memcpy(s->entry_sym, t, len + 1);
+    return 0;
+}
+
 static int camp__create(struct camp_ld *l, yaml_node_t *m, struct camp_step *s,
                         struct camp_check *ck)
 {
@@ -103,7 +120,7 @@ static int camp__create(struct camp_ld *l, yaml_node_t *m, struct camp_step *s,
     yaml_node_t *v;
     if (camp_map_check(l, m, "a create step", keys) ||
         camp_str(l, camp_need(l, m, "adu", "a create step"), "adu", s->adu, sizeof(s->adu)) ||
-        camp_u64(l, camp_need(l, m, "entry", "a create step"), "entry", &s->entry) ||
+        camp__entry(l, camp_need(l, m, "entry", "a create step"), s) ||
         camp_dur(l, camp_need(l, m, "period", "a create step"), "period", &s->period_ns) ||
         camp_dur(l, camp_need(l, m, "budget", "a create step"), "budget", &s->budget_ns) ||
         camp__opt_dur(l, m, "deadline", &s->deadline_ns) || camp__opt_expect(l, m, s))

@@ -118,10 +118,12 @@ static void camp__consoles(struct camp_w *w)
         struct camp_adu *a = &w->adus[i];
         size_t len, from;
         char *now = camp__scrollback(w, a->name, &len), name[CAMP_NAME_MAX + 16];
-        if (!now)
-            continue;
-        from = camp__new_from(a->prev, a->prev_len, now, len);
         snprintf(name, sizeof(name), "console-%s.log", a->name);
+        if (!now) { /* it has printed nothing (yet): say so with an empty log */
+            camp__write_file(w->dir, name, "", 0);
+            continue;
+        }
+        from = camp__new_from(a->prev, a->prev_len, now, len);
         camp__write_file(w->dir, name, now + from, len - from);
         free(a->prev);
         a->prev = now;

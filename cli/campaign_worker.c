@@ -3,8 +3,9 @@
  * connection (a child process; see campaign.h).  Each step either passes,
  * fails (an expectation or assertion was not met) or errors (it could not
  * be carried out).  The first failing step ends its case.  When the target
- * goes away (vhd says UNAVAILABLE, the link is down) the case errors with
- * vhd's reason and the remaining cases are reported as ERROR with it too.
+ * goes away (vhd says UNAVAILABLE, the link is down) or reboots (its boot
+ * id changes: what earlier steps made is gone) the case errors with the
+ * reason and the remaining cases are reported as ERROR with it too.
  * After each case its artifacts are written; at the end, RT-VCPUs the
  * campaign created are destroyed and changed reservations restored
  * (unless `cleanup: false`).
@@ -96,6 +97,16 @@ int camp_target_down(struct camp_w *w, char *why, size_t cap)
         down = t->state != VHD__LINK_STATE__LINK_UP;
         snprintf(why, cap, "link %s%s%s", down ? "down" : "up", t->last_error[0] ? ": " : "",
                  t->last_error);
+        if (!down && !w->boot_id)
+            w->boot_id = t->boot_id;
+        if (w->boot_id && t->boot_id != w->boot_id) {
+            /* Restarted (a QEMU that vhd started again, a reset board):
+             * the VCPUs and settings the campaign made are gone. */
+            down = w->rebooted = 1;
+            snprintf(why, cap, "it rebooted (boot id %016llx, now %016llx)%s%s",
+                     (unsigned long long)w->boot_id, (unsigned long long)t->boot_id,
+                     t->last_error[0] ? "; link went down: " : "", t->last_error);
+        }
     }
     vhd__client_response__free_unpacked(r, NULL);
     return down;
@@ -180,6 +191,32 @@ static void camp__note_created(struct camp_w *w, const struct camp_step *s, uint
     }
 }
 
+/* The address of the step's entry symbol in its ADU's image, from vhd
+ * (which knows the target's scenario); 0, or -1 with the step errored. */
+static int camp__resolve(struct camp_w *w, const struct camp_step *s, uint64_t *addr)
+{
+    Vhd__ClientRequest rq = VHD__CLIENT_REQUEST__INIT;
+    Vhd__ResolveSymbolReq rs = VHD__RESOLVE_SYMBOL_REQ__INIT;
+    Vhd__ClientResponse *r;
+    rs.adu = (char *)s->adu;
+    rs.symbol = (char *)s->entry_sym;
+    rq.call_case = VHD__CLIENT_REQUEST__CALL_RESOLVE_SYMBOL;
+    rq.resolve_symbol = &rs;
+    int got = camp_call(w, &rq, &r, (int)(w->c->timeout_ns / 1000000) + 2000);
+    if (got <= 0)
+        return camp_fail(w, CAMP_ERROR, "entry '%s': %s", s->entry_sym,
+                         got ? "lost the connection to vhd" : "no answer from vhd in time");
+    int rc = 0;
+    if (r->status == VH__STATUS__UNAVAILABLE)
+        rc = camp_gone(w, r->detail);
+    else if (r->status != VH__STATUS__OK || !r->symbol)
+        rc = camp_fail(w, CAMP_ERROR, "entry: %s", r->detail[0] ? r->detail : "not resolved");
+    else
+        *addr = r->symbol->address;
+    vhd__client_response__free_unpacked(r, NULL);
+    return rc;
+}
+
 static int camp__create(struct camp_w *w, const struct camp_step *s)
 {
     Vh__Request fw = VH__REQUEST__INIT;
@@ -187,6 +224,8 @@ static int camp__create(struct camp_w *w, const struct camp_step *s)
     Vhd__ClientResponse *r = NULL;
     c.adu = (char *)s->adu;
     c.entry = s->entry, c.arg = s->arg, c.stack = s->stack;
+    if (s->entry_sym[0] && camp__resolve(w, s, &c.entry))
+        return -1;
     c.period_ns = s->period_ns, c.deadline_ns = s->deadline_ns, c.budget_ns = s->budget_ns;
     c.cpu = s->cpu;
     c.dry_run = s->dry_run;
@@ -409,17 +448,30 @@ static int camp__step(struct camp_w *w, const struct camp_step *s)
     return -1;
 }
 
-/* Wait until the target's link is up; returns 0, or 1 with why. */
+/* Wait until the target's link is up (a reboot does not heal by waiting);
+ * returns 0, or 1 with why. */
 static int camp__wait_up(struct camp_w *w, uint64_t timeout_ns, char *why, size_t cap)
 {
     uint64_t end = camp_now_ns() + timeout_ns;
     for (;;) {
         if (!camp_target_down(w, why, cap))
             return 0;
-        if (camp_now_ns() >= end || strstr(why, "no target") || strstr(why, "not answer"))
+        if (camp_now_ns() >= end || w->rebooted || strstr(why, "no target") ||
+            strstr(why, "not answer"))
             return 1;
         usleep(100000);
     }
+}
+
+/* Before a step: a target that rebooted since the campaign began lost what
+ * earlier steps made, so the step would test something else.  (A link that
+ * is down is left to the step, which says so.)  Returns 0 to go on. */
+static int camp__same_boot(struct camp_w *w)
+{
+    char why[400];
+    if (camp_target_down(w, why, sizeof(why)) && w->rebooted)
+        return camp_gone(w, why);
+    return 0;
 }
 
 int campaign_worker_case(struct camp_w *w, size_t ci)
@@ -439,7 +491,7 @@ int campaign_worker_case(struct camp_w *w, size_t ci)
         snprintf(w->res.message, sizeof(w->res.message), "%s", w->gone_why);
     }
     for (; !w->gone && w->step < w->cs->nsteps; w->step++)
-        if (camp__step(w, &w->cs->steps[w->step]))
+        if ((w->step && camp__same_boot(w)) || camp__step(w, &w->cs->steps[w->step]))
             break;
     w->res.duration_ns = camp_now_ns() - t0;
     return 0;

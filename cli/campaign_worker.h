@@ -36,6 +36,8 @@ struct camp_w {
     size_t ncreated;
     struct camp_adu adus[CAMP_MAX_ADUS];
     size_t nadus;
+    uint64_t boot_id;                /* the target's boot when the campaign began */
+    int rebooted;                    /* it has booted again since: our state is gone */
     int gone;                        /* the target went away: skip the rest */
     char gone_why[512];
     /* the current case */
@@ -58,7 +60,9 @@ int camp_gone(struct camp_w *w, const char *why);
  * Returns 1 with *out, 0 on timeout, -1 if vhd went away. */
 int camp_call(struct camp_w *w, Vhd__ClientRequest *rq, Vhd__ClientResponse **out, int wait_ms);
 /* Why the target does not answer: fills why from vhd's target list and
- * returns 1 if the target is down or gone, 0 if it is up. */
+ * returns 1 if the target is down or gone, or has rebooted since the
+ * campaign began (w->rebooted set), 0 if it is up.  The first call that
+ * finds it up records its boot id. */
 int camp_target_down(struct camp_w *w, char *why, size_t cap);
 /* The VCPU id a reference means now; -1 (step errored) if there is none. */
 int camp_vcpu_id(struct camp_w *w, const struct camp_vref *r, uint32_t *id);

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Tests of `vhctl campaign` against vhd and vh-fake-target.
+"""Tests of `vhctl campaign` against vhd, with targets that are vh in QEMU
+(spawned by the campaign, started by vhd) or vh-fake-target (the host build
+of the agent, started here).
 
 Usage: test_campaign.py BUILD_DIR CASE   (CASE: see CASES below, or "all")
 
-Each case starts its own fake targets and vhd in a private temporary
-directory, bounds every step with a timeout and kills what it started.
+Each case starts its own vhd (and fake targets) in a private temporary
+directory, bounds every step with a timeout and stops what it started; the
+QEMUs are vhd's, stopped by vhd when the campaign removes its targets or
+when vhd exits.
 """
+import json
 import os
 import re
 import select
@@ -22,7 +27,8 @@ BUILD = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VH_BUILD", "build"
 FAKE = os.path.join(BUILD, "mgmt-agent", "vh-fake-target")
 VHD = os.path.join(BUILD, "hostd", "vhd")
 VHCTL = os.path.join(BUILD, "cli", "vhctl")
-EXAMPLE_CASES = ["create-rt", "refuse-over-reservation", "console-echo", "migrate-and-reserve"]
+EXAMPLE_CASES = ["create-rt", "refuse-over-reservation", "console-echo", "migrate-and-destroy"]
+FAKE_CASES = ["create-rt", "refuse-over-reservation", "console-echo", "migrate-and-reserve"]
 
 
 class Fail(Exception):
@@ -68,6 +74,15 @@ class Env:
         self.vhd = subprocess.Popen(args, stderr=open(os.path.join(self.dir, "vhd.log"), "w"))
         self.procs.append(self.vhd)
         wait_for(lambda: os.path.exists(self.sock), 10, "vhd's socket")
+
+    def ctl(self, *args, timeout=10):
+        return subprocess.run([VHCTL, "-s", self.sock] + list(args), capture_output=True,
+                              text=True, timeout=timeout)
+
+    def qemu_pids(self):
+        """Pids of the QEMUs vhd started, from its log."""
+        log = open(os.path.join(self.dir, "vhd.log")).read()
+        return [int(p) for p in re.findall(r"started QEMU pid (\d+)", log)]
 
     def campaign(self, *args, timeout=90):
         env = dict(os.environ, VH_CAMPAIGN_DIR=self.dir)
@@ -115,43 +130,76 @@ def check_tap(path, want):
     return results
 
 
-def case_example(e):
-    e.start_fake("fake1")
-    e.start_fake("fake2")
-    e.start_vhd()
-    docs = os.path.join(HERE, "..", "..", "docs", "campaigns", "jitter-smoke.yaml")
-    check(open(docs).read() == open(os.path.join(HERE, "example.yaml")).read(),
-          "docs/campaigns/jitter-smoke.yaml is a copy of tests/campaign/example.yaml")
-    shutil.copy(os.path.join(HERE, "example.yaml"), e.dir)
-    r = e.campaign("run", os.path.join(e.dir, "example.yaml"), "--out", e.out, "--report",
-                   "junit,tap,lava", "--parallel", "2")
-    check(r.returncode == 0, "example passes: exit %d\n%s\n%s" % (r.returncode, r.stdout, r.stderr))
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def check_reports(e, r, targets, cases):
+    """Every report of a campaign in which every case passed."""
     suites = junit(os.path.join(e.out, "junit.xml"))
-    check(sorted(suites) == ["fake1", "fake2"], "a testsuite per target: %r" % list(suites))
-    for t, cases in suites.items():
-        check(list(cases) == EXAMPLE_CASES, "%s lists every case: %r" % (t, list(cases)))
-        check(all(len(c) == 0 for c in cases.values()), "all passed in JUnit")
-    res = check_tap(os.path.join(e.out, "results.tap"), 8)
+    check(sorted(suites) == targets, "a testsuite per target: %r" % list(suites))
+    for t, got in suites.items():
+        check(list(got) == cases, "%s lists every case: %r" % (t, list(got)))
+        check(all(len(c) == 0 for c in got.values()), "all passed in JUnit")
+    n = len(targets) * len(cases)
+    res = check_tap(os.path.join(e.out, "results.tap"), n)
     check(all(ok == "ok" for ok, _ in res), "all ok in TAP")
     sig = [ln for ln in r.stdout.splitlines() if ln.startswith("<LAVA_SIGNAL_TESTCASE")]
-    check(len(sig) == 8 and all("RESULT=pass" in s for s in sig), "LAVA signals: %r" % sig)
+    check(len(sig) == n and all("RESULT=pass" in s for s in sig), "LAVA signals: %r" % sig)
     check(any("MEASUREMENT=" in s and "UNITS=us" in s for s in sig), "a measurement: %r" % sig)
-    for t in ("fake1", "fake2"):
+    for t in targets:
         d = os.path.join(e.out, t, "create-rt")
         for f in ("stats.csv", "stats.json", "console-ctl.log"):
             check(os.path.exists(os.path.join(d, f)), "artifact %s/%s" % (d, f))
         svgs = [f for f in os.listdir(d) if f.startswith("hist-vcpu") and f.endswith(".svg")]
         check(svgs, "a histogram in " + d)
         ET.parse(os.path.join(d, svgs[0]))  # well-formed SVG
-        log = open(os.path.join(e.out, t, "console-echo", "console-ctl.log")).read()
-        check("echo: hello" in log, "console log of the case: %r" % log[-200:])
     summary = open(os.path.join(e.out, "summary.md")).read()
     check("create-rt/stats.csv" in summary and "PASS" in summary, "summary links artifacts")
     ET.parse(os.path.join(e.out, "summary.html"))
     # The campaign cleaned up: the spawned targets are gone from vhd.
-    tl = subprocess.run([VHCTL, "-s", e.sock, "target", "list"], capture_output=True, text=True,
-                        timeout=10)
-    check("fake1" not in tl.stdout, "spawned targets removed: " + tl.stdout)
+    tl = e.ctl("target", "list")
+    check(not any(t in tl.stdout for t in targets), "spawned targets removed: " + tl.stdout)
+
+
+def case_example(e):
+    """The shipped example as it is: two QEMU targets the campaign spawns."""
+    docs = os.path.join(HERE, "..", "..", "docs", "campaigns", "jitter-smoke.yaml")
+    check(open(docs).read() == open(os.path.join(HERE, "example.yaml")).read(),
+          "docs/campaigns/jitter-smoke.yaml is a copy of tests/campaign/example.yaml")
+    e.start_vhd()
+    t0 = time.monotonic()
+    r = e.campaign("run", docs, "--out", e.out, "--report", "junit,tap,lava", "--parallel", "2",
+                   timeout=150)
+    print("campaign ran in %.1fs:\n%s" % (time.monotonic() - t0, r.stdout))
+    check(r.returncode == 0, "example passes: exit %d\n%s\n%s" % (r.returncode, r.stdout, r.stderr))
+    check_reports(e, r, ["emu1", "emu2"], EXAMPLE_CASES)
+    for t in ("emu1", "emu2"):
+        log = open(os.path.join(e.out, t, "console-echo", "console-shell.log")).read()
+        check("echo: hello vh" in log, "console log of the case: %r" % log[-200:])
+    pids = e.qemu_pids()
+    check(len(pids) == 2, "vhd started one QEMU per target: %r" % pids)
+    wait_for(lambda: not any(alive(p) for p in pids), 10, "vhd to stop the QEMUs")
+
+
+def case_fake(e):
+    """The same campaign on two simulated targets: the fast variant."""
+    e.start_fake("fake1")
+    e.start_fake("fake2")
+    e.start_vhd()
+    shutil.copy(os.path.join(HERE, "fake.yaml"), e.dir)
+    r = e.campaign("run", os.path.join(e.dir, "fake.yaml"), "--out", e.out, "--report",
+                   "junit,tap,lava", "--parallel", "2")
+    check(r.returncode == 0, "fake example passes: exit %d\n%s\n%s" % (r.returncode, r.stdout,
+                                                                       r.stderr))
+    check_reports(e, r, ["fake1", "fake2"], FAKE_CASES)
+    for t in ("fake1", "fake2"):
+        log = open(os.path.join(e.out, t, "console-echo", "console-ctl.log")).read()
+        check("echo: hello" in log, "console log of the case: %r" % log[-200:])
 
 
 def case_failing(e):
@@ -173,6 +221,36 @@ def case_failing(e):
     check("FAIL" in r.stdout and "measured" in r.stdout, "progress shows the failure")
 
 
+def check_lost(out, code, stdout, stderr, live, doomed_name):
+    """live's cases pass; doomed's first passes, the rest are errors with the reason."""
+    check(code == 1, "exit 1: %d\n%s%s" % (code, stdout, stderr))
+    suites = junit(os.path.join(out, "junit.xml"))
+    check(all(len(c) == 0 for c in suites[live].values()), "%s's cases pass: %s" % (live, stdout))
+    doomed = suites[doomed_name]
+    check(len(doomed["first"]) == 0, "%s's first case passed: %s" % (doomed_name, stdout))
+    why = "target '%s' unavailable" % doomed_name
+    for name in ("long-wait", "after", "last"):
+        el = doomed[name].find("error")
+        check(el is not None, "%s/%s is an ERROR: %s" % (doomed_name, name, stdout))
+        check(why in el.get("message"), "with the reason: %s" % el.get("message"))
+    check(("not run: " + why) in doomed["last"].find("error").get("message"),
+          "remaining cases not run")
+    return doomed["long-wait"].find("error").get("message")
+
+
+def wait_created(e, target, what):
+    """Until the campaign's first case has made its RT-VCPU on target (seen
+    through vhd, not through the campaign's progress lines, which a busy
+    machine may deliver late)."""
+    end = time.monotonic() + 60
+    while True:
+        check(time.monotonic() < end, "%s's first case never created its RT-VCPU" % target)
+        q = e.ctl("-t", target, "vcpu", "list")
+        if what(q.stdout):
+            return
+        time.sleep(0.1)
+
+
 def case_killed(e):
     a = e.start_fake("alive")
     d = e.start_fake("doomed")
@@ -182,31 +260,34 @@ def case_killed(e):
                           os.path.join(HERE, "killed.yaml"), "--out", e.out],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     e.procs.append(p)
-    # Kill doomed's board once its first case has created its RT-VCPU (seen
-    # through vhd, not through the campaign's progress lines, which a busy
-    # machine may deliver late).
-    end = time.monotonic() + 30
-    while True:
-        check(time.monotonic() < end, "doomed's first case never created its RT-VCPU")
-        q = subprocess.run([VHCTL, "-s", e.sock, "-t", "doomed", "vcpu", "list"],
-                           capture_output=True, text=True, timeout=10)
-        if " RT " in q.stdout:
-            break
-        time.sleep(0.1)
+    wait_created(e, "doomed", lambda out: " RT " in out)
     e.fakes["doomed"].kill()
     out, err = p.communicate(timeout=60)
-    check(p.returncode == 1, "exit 1: %d\n%s%s" % (p.returncode, out, err))
-    suites = junit(os.path.join(e.out, "junit.xml"))
-    check(all(len(c) == 0 for c in suites["alive"].values()), "alive's cases pass: %s" % out)
-    doomed = suites["doomed"]
-    check(len(doomed["first"]) == 0, "doomed's first case passed")
-    for name in ("long-wait", "after", "last"):
-        el = doomed[name].find("error")
-        check(el is not None, "doomed/%s is an ERROR: %s" % (name, out))
-        check("target 'doomed' unavailable" in el.get("message"), "with the reason: %s" %
-              el.get("message"))
-    check("not run: target 'doomed' unavailable" in doomed["last"].find("error").get("message"),
-          "remaining cases not run")
+    check_lost(e.out, p.returncode, out, err, "alive", "doomed")
+
+
+def case_killed_qemu(e):
+    """The same on two QEMU targets the campaign spawns: the test kills
+    emu2's QEMU; vhd starts a new one, which is a new boot."""
+    e.start_vhd()
+    p = subprocess.Popen([VHCTL, "-s", e.sock, "campaign", "run",
+                          os.path.join(HERE, "killed-qemu.yaml"), "--out", e.out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    e.procs.append(p)
+    # RT-App's own RT-VCPU has a 10ms period; the campaign's has 100ms.
+    wait_created(e, "emu2", lambda out: re.search(r" RT .* 100ms ", out))
+    tl = json.loads(e.ctl("-o", "json", "target", "list").stdout)
+    pid = [t.get("qemu_pid") for t in tl["targets"] if t["name"] == "emu2"][0]
+    check(pid and pid in e.qemu_pids(), "emu2's QEMU pid from vhd: %r %r" % (pid, e.qemu_pids()))
+    os.kill(pid, signal.SIGKILL)
+    out, err = p.communicate(timeout=90)
+    print(out)
+    msg = check_lost(e.out, p.returncode, out, err, "emu1", "emu2")
+    check(any(w in msg for w in ("rebooted", "link down", "hello", "did not answer")),
+          "the reason says what happened: " + msg)
+    pids = e.qemu_pids()
+    check(len(pids) == 3, "vhd restarted emu2's QEMU once: %r" % pids)
+    wait_for(lambda: not any(alive(q) for q in pids), 10, "vhd to stop the QEMUs")
 
 
 def case_malformed(e):
@@ -248,12 +329,19 @@ def case_malformed(e):
         r = e.campaign("check", f)
         check(r.returncode == 2 and r.stderr.startswith(f + msg),
               "%r:\n%s\ngot: %s\nwant: %s" % (frag, text, r.stderr, f + msg))
-    r = e.campaign("check", os.path.join(HERE, "example.yaml"))
-    check(r.returncode == 0 and "well-formed" in r.stdout, "example checks: " + r.stderr)
+    f = os.path.join(e.dir, "badentry.yaml")
+    step = '      - create: {adu: ctl, entry: "rt spawn", period: 2ms, budget: 1ms}\n'
+    open(f, "w").write("name: x\ntargets:\n  - name: b\ncases:\n  - name: c\n    steps:\n" + step)
+    r = e.campaign("check", f)
+    check(r.returncode == 2 and r.stderr.startswith(f + ":7:35: entry 'rt spawn' is neither an "
+                                                    "address nor a symbol"), "entry: " + r.stderr)
+    for f in ("example.yaml", "fake.yaml", "killed-qemu.yaml", "../../docs/campaigns/board.yaml"):
+        r = e.campaign("check", os.path.join(HERE, f))
+        check(r.returncode == 0 and "well-formed" in r.stdout, "%s checks: %s" % (f, r.stderr))
 
 
-CASES = {"example": case_example, "failing": case_failing, "killed": case_killed,
-         "malformed": case_malformed}
+CASES = {"example": case_example, "fake": case_fake, "failing": case_failing,
+         "killed": case_killed, "killed-qemu": case_killed_qemu, "malformed": case_malformed}
 
 
 def main():
