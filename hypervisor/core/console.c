@@ -1,8 +1,9 @@
 /*
  * Console output.  Lines of the hypervisor and of each ADU go through the
- * management agent (core/mgmt.c), which writes them as plain tagged text
- * ("[ctl] line") until a host says hello and as framed channels after;
- * either way a line is written whole, never interleaved with another.
+ * management agent (core/mgmt.c), which queues them and writes them from
+ * the management CPU as plain tagged text ("[ctl] line") until a host says
+ * hello and as framed channels after; either way a line is written whole,
+ * never interleaved with another.
  * Before the agent is up (early boot) and on panic, lines go out raw.
  * Lock order: the management lock is a leaf; nothing is taken under it.
  */
@@ -60,6 +61,7 @@ __attribute__((noreturn)) void vh_panic(const char *fmt, ...)
     va_end(ap);
     char line[240];
     int m = vh_snprintf(line, sizeof line, "PANIC on cpu %u: %s", this_cpu()->id, buf);
+    mgmt_panic_flush();
     raw_line("vh", line, MIN((size_t)m, sizeof line - 1)); /* not through the agent: it may be what broke */
     arch_halt();
 }

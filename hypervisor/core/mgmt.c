@@ -5,7 +5,7 @@
  * the console focus; Ctrl-A three times moves the focus to the next ADU,
  * as on Xen.  Framed mode: each ADU's console is its own channel and input
  * arrives through the agent (console_input).  All agent calls hold
- * mgmt_lock; nothing else is taken under it.
+ * mgmt_lock; only the line queue's leaf lock is taken under it.
  */
 #include <arch/spinlock.h>
 #include <core/adu.h>
@@ -28,24 +28,61 @@ uint32_t mgmt_cpu = UINT32_MAX; /* none until mgmt_init */
 static uint32_t focus;   /* ADU receiving typed input in text mode */
 static uint32_t ctrl_a;  /* consecutive Ctrl-A seen */
 uint64_t mgmt_next = UINT64_MAX;
-static volatile int owner = -1; /* CPU inside an agent step */
 
-/* Lines logged from inside an agent step (an RPC's own log line) wait
- * here until the step is over: the agent is not re-entrant. */
-#define DEFERRED_LINES 4
-static struct {
-    int adu_id;
+/*
+ * Output never waits for the UART on the CPU that produced it.  A console
+ * or log line is copied into the line queue (a leaf lock held for one
+ * copy) from any CPU; the management CPU, in its bounded work steps, hands
+ * lines to the agent, which writes text or frames into the transmit ring,
+ * and drains the ring into the UART as fast as the UART takes it, a chunk
+ * per step.  When producers outrun the UART, whole lines are dropped and
+ * counted, never parts of one.
+ */
+#define LINEQ_SLOTS 32
+#define LINE_MAX 256
+struct line_slot {
+    int16_t adu_id;
+    uint16_t len;
     char tag[VH_NAME_LEN];
-    char text[160];
-    uint32_t len;
-} deferred[DEFERRED_LINES];
-static uint32_t n_deferred;
+    char text[LINE_MAX];
+};
+static struct line_slot lineq[LINEQ_SLOTS];
+static uint32_t lineq_head, lineq_count, lineq_dropped;
+static spinlock_t lineq_lock = SPINLOCK_INIT;
+
+#define TXQ_BYTES 32768u /* several of the largest frames */
+#define TX_CHUNK 512u    /* bytes to the UART per work step */
+static uint8_t txq[TXQ_BYTES];
+static uint32_t txq_head, txq_count; /* under mgmt_lock */
 
 static size_t uart_write(void *ctx, const uint8_t *buf, size_t len)
 {
     (void)ctx;
-    console_raw(buf, len);
+    if (len > TXQ_BYTES - txq_count) {
+        return 0; /* the agent counts the frame as dropped */
+    }
+    uint32_t tail = (txq_head + txq_count) % TXQ_BYTES;
+    size_t first = MIN(len, (size_t)(TXQ_BYTES - tail));
+    memcpy(&txq[tail], buf, first);
+    memcpy(txq, buf + first, len - first);
+    txq_count += (uint32_t)len;
     return len;
+}
+
+/* Write what the UART takes now, up to TX_CHUNK bytes (mgmt_lock held). */
+static void txq_drain(void)
+{
+    uint32_t budget = TX_CHUNK;
+    while (txq_count != 0 && budget != 0) {
+        uint32_t n = MIN(MIN(txq_count, TXQ_BYTES - txq_head), budget);
+        size_t done = platform_console_write(&txq[txq_head], n);
+        txq_head = (txq_head + (uint32_t)done) % TXQ_BYTES;
+        txq_count -= (uint32_t)done;
+        budget -= (uint32_t)done;
+        if (done < n) {
+            break; /* the UART is full: next step */
+        }
+    }
 }
 
 void mgmt_init(uint64_t boot_id)
@@ -71,19 +108,17 @@ void mgmt_cpu_online(const struct cpu *c)
     }
 }
 
-/* After an agent call (mgmt_lock held): write the lines it logged. */
-static void end_agent_call(void)
+/* Wake the management CPU for output, unless it runs a real-time job
+ * (then it gets to the output when that job is done). */
+static void poke_mgmt_cpu(void)
 {
-    for (uint32_t i = 0; i < n_deferred; i++) {
-        if (deferred[i].adu_id < 0) {
-            mgmt_agent_log(&agent, deferred[i].text, deferred[i].len);
-        } else {
-            mgmt_agent_console(&agent, (uint32_t)deferred[i].adu_id, deferred[i].tag,
-                               deferred[i].text, deferred[i].len);
+    mgmt_next = 0;
+    if (this_cpu()->id != mgmt_cpu) {
+        const struct vcpu *cur = cpus[mgmt_cpu].cur;
+        if (cur == NULL || cur->kind != VCPU_RT) {
+            arch_ipi_send(mgmt_cpu);
         }
     }
-    n_deferred = 0;
-    owner = -1;
 }
 
 bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len)
@@ -91,24 +126,78 @@ bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len
     if (!mgmt_up) {
         return false;
     }
-    if (owner == (int)this_cpu()->id) {
-        if (n_deferred < DEFERRED_LINES) {
-            deferred[n_deferred].adu_id = adu_id;
-            strlcpy(deferred[n_deferred].tag, tag, VH_NAME_LEN);
-            deferred[n_deferred].len = (uint32_t)MIN(len, sizeof deferred[0].text);
-            memcpy(deferred[n_deferred].text, text, deferred[n_deferred].len);
-            n_deferred++;
-        }
-        return true;
-    }
-    spin_lock(&mgmt_lock);
-    if (adu_id < 0) {
-        mgmt_agent_log(&agent, text, len);
+    spin_lock(&lineq_lock);
+    bool was_empty = lineq_count == 0;
+    if (lineq_count == LINEQ_SLOTS) {
+        lineq_dropped++;
     } else {
-        mgmt_agent_console(&agent, (uint32_t)adu_id, tag, text, len);
+        struct line_slot *l = &lineq[(lineq_head + lineq_count) % LINEQ_SLOTS];
+        l->adu_id = (int16_t)adu_id;
+        l->len = (uint16_t)MIN(len, (size_t)LINE_MAX);
+        strlcpy(l->tag, tag, VH_NAME_LEN);
+        memcpy(l->text, text, l->len);
+        lineq_count++;
     }
-    spin_unlock(&mgmt_lock);
+    spin_unlock(&lineq_lock);
+    if (was_empty) {
+        poke_mgmt_cpu();
+    }
     return true;
+}
+
+/* Hand queued lines to the agent while the transmit ring has room for one
+ * more (mgmt_lock held; the lines go out in order). */
+#define LINE_FRAME_MAX (2 + 2 * (1 + LINE_MAX + VH_NAME_LEN + 8 + 4))
+static void lines_to_agent(void)
+{
+    struct line_slot l;
+    for (;;) {
+        if (TXQ_BYTES - txq_count < LINE_FRAME_MAX) {
+            return;
+        }
+        uint32_t dropped = 0;
+        spin_lock(&lineq_lock);
+        if (lineq_count == 0) {
+            spin_unlock(&lineq_lock);
+            return;
+        }
+        l = lineq[lineq_head];
+        lineq_head = (lineq_head + 1) % LINEQ_SLOTS;
+        lineq_count--;
+        if (lineq_count == 0) {
+            dropped = lineq_dropped;
+            lineq_dropped = 0;
+        }
+        spin_unlock(&lineq_lock);
+        if (l.adu_id < 0) {
+            mgmt_agent_log(&agent, l.text, l.len);
+        } else {
+            mgmt_agent_console(&agent, (uint32_t)l.adu_id, l.tag, l.text, l.len);
+        }
+        if (dropped != 0) {
+            char msg[96];
+            int n = vh_snprintf(msg, sizeof msg,
+                                "console: %u line(s) dropped: output faster than the UART", dropped);
+            mgmt_agent_log(&agent, msg, MIN((size_t)n, sizeof msg - 1));
+        }
+    }
+}
+
+static bool output_pending(void)
+{
+    return txq_count != 0 || lineq_count != 0;
+}
+
+void mgmt_panic_flush(void)
+{
+    if (!mgmt_up) {
+        return;
+    }
+    while (txq_count != 0) { /* best effort, no lock: we are going down */
+        platform_console_putc((char)txq[txq_head]);
+        txq_head = (txq_head + 1) % TXQ_BYTES;
+        txq_count--;
+    }
 }
 
 /* Text mode: typed bytes go to the focused ADU; Ctrl-A x3 moves the focus. */
@@ -171,14 +260,21 @@ void mgmt_work(struct cpu *c, uint64_t now)
     }
     uint64_t now_ns = now * sched_ns_per_tick;
     spin_lock(&mgmt_lock);
-    owner = (int)c->id;
     bool more = false;
-    for (int i = 0; i < 4 && (more = mgmt_agent_step(&agent, now_ns)); i++) {
+    for (int i = 0; i < 4 && TXQ_BYTES - txq_count >= LINK_MAX_ENCODED &&
+                    (more = mgmt_agent_step(&agent, now_ns));
+         i++) {
     }
+    lines_to_agent();
+    txq_drain();
+    more = more || output_pending();
     uint64_t t = mgmt_agent_next_ns(&agent);
-    end_agent_call();
     spin_unlock(&mgmt_lock);
     mgmt_next = more ? now + guard / 4 : (t == UINT64_MAX ? UINT64_MAX : MAX(t / sched_ns_per_tick, now + 1));
+    barrier_full();
+    if (lineq_count != 0) {
+        mgmt_next = now; /* a line came meanwhile (its poke may predate the store above) */
+    }
 }
 
 /* An RPC over inter-ADU messaging (ipc.c): the agent served on the calling
@@ -191,9 +287,7 @@ long mgmt_rpc_packet(bool caller_may_manage, const uint8_t *req, size_t len, uin
         return VH_EAGAIN;
     }
     spin_lock(&mgmt_lock);
-    owner = (int)this_cpu()->id;
     long r = mgmt_agent_rpc_packet(&agent, caller_may_manage, req, len, resp, cap);
-    end_agent_call();
     spin_unlock(&mgmt_lock);
     return r;
 }

@@ -29,7 +29,7 @@ static uint64_t quantum;
  * itself (sched_hold) and enters the job.  A job never starts before its
  * release, and the wait is hypervisor time.  In auto mode each CPU learns
  * its advance: from the timer firing to being ready, plus one tick; it
- * grows at once when a release was late and shrinks slowly.
+ * grows at once when a release was late and shrinks slowly (adv_learn).
  */
 #define ADV_MAX_NS 20000  /* covered by the scenario's hv_margin */
 #define ADV_START_NS 2000 /* auto: where learning starts */
@@ -62,22 +62,27 @@ static uint64_t release_timer(struct cpu *c, uint64_t rel)
     return at;
 }
 
-/* The instant decisions are made for: a release within the advance counts
- * as due now (its job is entered at the instant itself). */
-static uint64_t decision_time(const struct cpu *c, uint64_t now)
+/* Releases up to this instant count as due now: one within the advance is
+ * released ahead (its job is entered at the instant itself). */
+static uint64_t release_horizon(const struct cpu *c, uint64_t now)
 {
     uint64_t rel = c->next_release;
     return rel > now && rel - now <= c->adv ? rel : now;
 }
 
-/* Learn from how long the wake-up for a release took (timer to ready). */
+/* Learn from how long the wake-up for a release took (timer to ready):
+ * at once up to what it took, down by a tick every ADV_DECAY releases that
+ * took less, so one long hypervisor section seen stays covered a while. */
+#define ADV_DECAY 16
 static void adv_learn(struct cpu *c, uint64_t took)
 {
     uint64_t want = took + 1;
     if (want > c->adv) {
         c->adv = (uint32_t)MIN(want, adv_max);
-    } else {
-        c->adv -= (uint32_t)((c->adv - want + 7) / 8);
+        c->adv_calm = 0;
+    } else if (want < c->adv && ++c->adv_calm == ADV_DECAY) {
+        c->adv--;
+        c->adv_calm = 0;
     }
 }
 
@@ -329,11 +334,13 @@ static void arm_timer(struct cpu *c, uint64_t now)
     }
     c->next_release = rel;
     t = MIN(t, release_timer(c, rel));
-    t = MIN(t, mgmt_next_tick(c));
+    struct vcpu *cur = c->cur;
+    if (cur == NULL || cur->kind != VCPU_RT) {
+        t = MIN(t, mgmt_next_tick(c)); /* agent work never runs during an RT job */
+    }
     if (platform_cpus_serialised() && c->cur != NULL) {
         t = MIN(t, sibling_releases(c, now));
     }
-    struct vcpu *cur = c->cur;
     if (cur != NULL) {
         if (cur->kind == VCPU_RT) {
             t = MIN(t, cur->rt.run_start + cur->rt.budget_left);
@@ -407,22 +414,21 @@ static void charge_running(struct vcpu *v, uint64_t now)
     }
 }
 
-struct vcpu *sched_reschedule(struct cpu *c, uint64_t real_now)
+struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
 {
     struct vcpu *prev = c->cur;
     c->kick = 0;
     if (prev != NULL) {
-        charge_running(prev, real_now);
+        charge_running(prev, now);
     }
     if (prev != NULL && prev->kind == VCPU_RT && prev->state == VCPU_RUNNING) {
-        if (rt_charge(prev, real_now)) {
+        if (rt_charge(prev, now)) {
             prev->state = VCPU_RT_THROTTLED;
             prev->rt.st.overruns++;
         }
     }
-    uint64_t now = decision_time(c, real_now);
     spin_lock(&c->rt_lock);
-    rt_release_due(c->rt, c->n_rt, now);
+    rt_release_due(c->rt, c->n_rt, release_horizon(c, now));
     struct vcpu *next = edf_pick(c->rt, c->n_rt);
     spin_unlock(&c->rt_lock);
 
@@ -446,8 +452,10 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t real_now)
     }
     c->cur = next;
     if (next != NULL && next->kind == VCPU_RT && !next->rt.job_started) {
-        rt_job_dispatched(next, now);
-        /* sched_hold waits for its release, learning from the timer set for it */
+        /* A job released ahead (timer advance) starts at its release instant:
+         * sched_enter_ready() waits for it, learning from the timer set for it. */
+        next->rt.run_start = MAX(now, next->rt.release);
+        rt_job_dispatched(next, next->rt.run_start);
         c->hold = next->rt.release;
         c->hold_from = next->rt.release == c->armed_rel ? c->armed_at : 0;
     }
@@ -522,7 +530,6 @@ static void fast_release(struct cpu *c, struct vcpu *v, uint64_t now)
     spin_unlock(&c->rt_lock);
     uint64_t t = MIN(release_timer(c, c->next_release), now + v->rt.budget_left);
     t = MIN(t, c->sleep_min);
-    t = MIN(t, mgmt_next_tick(c));
     if (platform_cpus_serialised() && cpu_count > 1) {
         t = MIN(t, sibling_releases(c, now));
     }

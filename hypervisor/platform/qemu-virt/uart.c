@@ -31,6 +31,20 @@ void platform_console_putc(char c)
     *REG(THR) = (uint8_t)c;
 }
 
+#define TX_FIFO 16
+size_t platform_console_write(const uint8_t *buf, size_t len)
+{
+    size_t n = 0;
+    /* THRE: the transmit FIFO is empty, so it takes 16 bytes now. */
+    while (n < len && (*REG(LSR) & LSR_THRE) != 0) {
+        size_t end = n + (len - n < TX_FIFO ? len - n : TX_FIFO);
+        while (n < end) {
+            *REG(THR) = buf[n++];
+        }
+    }
+    return n;
+}
+
 int platform_console_getc(void)
 {
     if ((*REG(LSR) & LSR_DR) == 0) {

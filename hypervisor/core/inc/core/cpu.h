@@ -38,6 +38,7 @@ struct cpu {
     uint64_t prep_other;   /* the next release after the prepared one */
     /* timer advance (sched.c): the timer fires `adv` ticks before a release */
     uint32_t adv;
+    uint32_t adv_calm;          /* releases that took less, since the last change */
     volatile uint64_t armed_at; /* when the timer fires for release armed_rel */
     uint64_t armed_rel;
     uint64_t hold;              /* release instant the next job waits for, or 0 */

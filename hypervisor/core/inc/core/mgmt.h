@@ -22,8 +22,11 @@ struct cpu;
 void mgmt_init(uint64_t boot_id);
 /* A CPU has started: the management CPU takes the UART interrupt. */
 void mgmt_cpu_online(const struct cpu *c);
-/* Route a console line through the agent; false before mgmt_init(). */
+/* Queue a console line for the agent (any CPU, never waits for the UART);
+ * false before mgmt_init(). */
 bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len);
+/* On panic: write out what the transmit ring still holds. */
+void mgmt_panic_flush(void);
 /* External interrupt on CPU c: take the UART's input (management CPU). */
 void mgmt_irq(struct cpu *c);
 extern uint32_t mgmt_cpu;  /* the management CPU (UINT32_MAX before init) */

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VUART_LINE 160
+#define VUART_LINE 240
 #define VUART_RX 64
 
 struct vuart {

@@ -5,6 +5,7 @@
 #ifndef PLATFORM_PLATFORM_H
 #define PLATFORM_PLATFORM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PLATFORM_NAME "qemu-virt"
@@ -39,6 +40,9 @@ static inline int platform_cpus_serialised(void)
 
 void platform_console_init(void);
 void platform_console_putc(char c);
+/* Write what the console UART takes without waiting (at most len bytes);
+ * returns how many it took. */
+size_t platform_console_write(const uint8_t *buf, size_t len);
 /* A received byte, or -1 when none is waiting. */
 int platform_console_getc(void);
 /* Let the UART raise its receive interrupt. */
