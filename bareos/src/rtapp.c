@@ -11,6 +11,11 @@
  *   spin=K (RT-VCPU K never finishes a job: budget enforcement test)
  *   extra=US (then ask for one more with this budget: refusal test)
  *   script=migrate|reserve|set (live changes after the first report)
+ *
+ * Each job also counts its jitter in a histogram, so the summary gives the
+ * 99th percentile too: 1-tick buckets up to RTAPP_FINE ticks (exact at
+ * rdtime's 100 ns resolution), then RTAPP_COARSE buckets RTAPP_FINE ticks
+ * wide, then one overflow bucket.
  */
 #include "bareos.h"
 #include "kprintf.h"
@@ -20,12 +25,16 @@
 
 #define RTAPP_MAX 8
 #define RTAPP_STACK 4096
+#define RTAPP_FINE 1024   /* jitter 0..102.3 us, one bucket per tick */
+#define RTAPP_COARSE 1024 /* then 102.4 us wide, up to 104.9 ms */
+#define RTAPP_HIST (RTAPP_FINE + RTAPP_COARSE) /* index of the overflow bucket */
 
 struct rtapp_slot {
     volatile uint64_t count, min, max, sum, sumsq; /* jitter, in ticks */
     uint64_t work_ticks;
     bool spin;
     long id;
+    volatile uint32_t hist[RTAPP_HIST + 1]; /* jobs per jitter bucket (hist_bucket) */
 };
 
 static struct rtapp_slot slots[RTAPP_MAX];
@@ -34,6 +43,14 @@ uint8_t rtapp_stacks[RTAPP_MAX][RTAPP_STACK] __attribute__((aligned(16)));
 volatile uint32_t rtapp_next_slot = RTAPP_MAX / 2;
 
 void rtapp_job(uint64_t idx, uint64_t release);
+
+static inline unsigned hist_bucket(uint64_t j)
+{
+    if (j < RTAPP_FINE)
+        return (unsigned)j;
+    j = j / RTAPP_FINE - 1; /* coarse bucket k: [(k + 1) * FINE, (k + 2) * FINE) ticks */
+    return j < RTAPP_COARSE ? RTAPP_FINE + (unsigned)j : RTAPP_HIST;
+}
 
 /* One RT-VCPU: runs forever, one job per release. */
 void rtapp_job(uint64_t idx, uint64_t release)
@@ -54,10 +71,34 @@ void rtapp_job(uint64_t idx, uint64_t release)
         if (j > s->max)
             s->max = j;
         s->count++;
+        s->hist[hist_bucket(j)]++;
         while (s->spin || rdtime() - now < s->work_ticks)
             ;
         vh_rt_wait(&release);
     }
+}
+
+/*
+ * The 99th percentile of a slot's jitter in ticks: the smallest j with at
+ * least 99% of the jobs at or below it (nearest rank).  *how is "" when it is
+ * exact, "<=" when it is a coarse bucket's upper end, ">=" past the histogram.
+ */
+static uint64_t hist_p99(const struct rtapp_slot *s, const char **how)
+{
+    uint64_t n = 0, seen = 0;
+    unsigned b;
+    for (b = 0; b <= RTAPP_HIST; b++)
+        n += s->hist[b];
+    uint64_t want = (n * 99 + 99) / 100;
+    for (b = 0; b < RTAPP_HIST; b++) {
+        seen += s->hist[b];
+        if (seen >= want)
+            break;
+    }
+    *how = b < RTAPP_FINE ? "" : b < RTAPP_HIST ? "<=" : ">=";
+    if (b < RTAPP_FINE)
+        return b;
+    return (uint64_t)(b - RTAPP_FINE + 1) * RTAPP_FINE + (b < RTAPP_HIST ? RTAPP_FINE - 1 : 0);
 }
 
 /* ticks (100 ns) as "x.yz" microseconds, from a value scaled by 100. */
@@ -68,19 +109,25 @@ static void print_summary(unsigned i, const struct rtapp_slot *s)
         return;
     /* hundredths of a tick = ns: avg_ns = sum*100/n */
     uint64_t avg_ns = sum * 100 / n;
-    /* n^2 * variance = n * sumsq - sum^2, in ticks^2; 1 tick = 100 ns */
-    uint64_t sd_ns = isqrt64((n * sumsq - sum * sum) * 10000) / n;
+    /* n^2 * variance = n * sumsq - sum^2, in ticks^2; 1 tick = 100 ns.  The
+     * root is taken before scaling to ns: scaled first, the square overflows
+     * 64 bits once the RMS jitter passes ~4 ms (jobs missing deadlines). */
+    uint64_t sd_ns = isqrt64(n * sumsq - sum * sum) * 100 / n;
     struct vh_rt_stats st = {0};
     struct vh_rt_info info = {0};
     vh_rt_stats(s->id, &st);
     vh_rt_query(s->id, &info);
+    const char *p99_how;
+    uint64_t p99 = hist_p99(s, &p99_how);
     kprintf("rtapp: rt %u (vcpu %ld, cpu %d): releases %lu jitter avg %lu.%02lu us sd %lu.%02lu us "
-            "min %lu.%01lu us max %lu.%01lu us misses %lu overruns %lu (vh: avg %lu ns max %lu ns)\n",
+            "min %lu.%01lu us max %lu.%01lu us misses %lu overruns %lu p99 %s%lu.%01lu us "
+            "(vh: avg %lu ns max %lu ns)\n",
             i, s->id, info.cpu, (unsigned long)n, (unsigned long)(avg_ns / 1000),
             (unsigned long)(avg_ns % 1000 / 10), (unsigned long)(sd_ns / 1000),
             (unsigned long)(sd_ns % 1000 / 10), (unsigned long)(s->min / 10),
             (unsigned long)(s->min % 10), (unsigned long)(s->max / 10), (unsigned long)(s->max % 10),
-            (unsigned long)st.misses, (unsigned long)st.overruns,
+            (unsigned long)st.misses, (unsigned long)st.overruns, p99_how,
+            (unsigned long)(p99 / 10), (unsigned long)(p99 % 10),
             (unsigned long)(st.releases ? st.jitter_sum_ns / st.releases : 0), (unsigned long)st.jitter_max_ns);
 }
 
