@@ -51,7 +51,7 @@ static uint32_t lineq_head, lineq_count, lineq_dropped;
 static spinlock_t lineq_lock = SPINLOCK_INIT;
 
 #define TXQ_BYTES 32768u /* several of the largest frames */
-#define TX_CHUNK 512u    /* bytes to the UART per work step */
+#define TX_CHUNK 2048u   /* bytes to the UART per work step */
 static uint8_t txq[TXQ_BYTES];
 static uint32_t txq_head, txq_count; /* under mgmt_lock */
 
@@ -108,16 +108,13 @@ void mgmt_cpu_online(const struct cpu *c)
     }
 }
 
-/* Wake the management CPU for output, unless it runs a real-time job
- * (then it gets to the output when that job is done). */
+/* Make the management CPU take the output: at its next trap when it runs
+ * a VCPU (it arms its timer for agent work), woken by an IPI when idle. */
 static void poke_mgmt_cpu(void)
 {
     mgmt_next = 0;
-    if (this_cpu()->id != mgmt_cpu) {
-        const struct vcpu *cur = cpus[mgmt_cpu].cur;
-        if (cur == NULL || cur->kind != VCPU_RT) {
-            arch_ipi_send(mgmt_cpu);
-        }
+    if (this_cpu()->id != mgmt_cpu && cpus[mgmt_cpu].cur == NULL) {
+        arch_ipi_send(mgmt_cpu);
     }
 }
 
@@ -145,14 +142,15 @@ bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len
     return true;
 }
 
-/* Hand queued lines to the agent while the transmit ring has room for one
- * more (mgmt_lock held; the lines go out in order). */
+/* Hand queued lines to the agent while the transmit ring keeps room for
+ * one more and for the agent's own largest frame, so RPC answers are never
+ * starved by console output (mgmt_lock held; lines go out in order). */
 #define LINE_FRAME_MAX (2 + 2 * (1 + LINE_MAX + VH_NAME_LEN + 8 + 4))
 static void lines_to_agent(void)
 {
     struct line_slot l;
     for (;;) {
-        if (TXQ_BYTES - txq_count < LINE_FRAME_MAX) {
+        if (TXQ_BYTES - txq_count < LINE_FRAME_MAX + LINK_MAX_ENCODED) {
             return;
         }
         uint32_t dropped = 0;

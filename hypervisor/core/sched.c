@@ -351,6 +351,11 @@ static void arm_timer(struct cpu *c, uint64_t now)
     arch_timer_arm(t);
 }
 
+void sched_rearm(struct cpu *c, uint64_t now)
+{
+    arm_timer(c, now);
+}
+
 /* The running VCPU keeps the CPU unless something better is due. */
 static bool prev_continues(struct cpu *c, struct vcpu *prev, uint64_t now)
 {

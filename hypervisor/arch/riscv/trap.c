@@ -208,6 +208,7 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
     }
     if (v->kind != VCPU_RT && mgmt_due(c, now)) {
         mgmt_work(c, now);
+        sched_rearm(c, now); /* for the agent's next work, e.g. more output */
     }
     arch_apply_pending(v);
     sched_enter_ready(c, v);

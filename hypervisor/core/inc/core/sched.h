@@ -30,6 +30,8 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now);
  * sched_reschedule() picked starts at its release instant, which may be a
  * little ahead (timer advance): wait for it. */
 void sched_enter_ready(struct cpu *c, struct vcpu *v);
+/* Arm CPU c's timer again for its next event (after agent work). */
+void sched_rearm(struct cpu *c, uint64_t now);
 /* Time accounting: CPU `c` does `kind` (enum cpu_time) from `now` on. */
 void sched_account(struct cpu *c, uint64_t now, uint32_t kind);
 /* Idle until there is something to run, then enter it. */
