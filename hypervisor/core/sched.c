@@ -86,6 +86,14 @@ static void adv_learn(struct cpu *c, uint64_t took)
     }
 }
 
+/* The job about to be entered waits for its release `rel`; if the timer
+ * was set for that release, its firing time is what the wake-up took from. */
+static void hold_until(struct cpu *c, uint64_t rel)
+{
+    c->hold = rel;
+    c->hold_from = rel == c->armed_rel ? c->armed_at : 0;
+}
+
 static void sched_hold(struct cpu *c, struct vcpu *v)
 {
     uint64_t rel = c->hold;
@@ -338,7 +346,7 @@ static void arm_timer(struct cpu *c, uint64_t now)
     if (cur == NULL || cur->kind != VCPU_RT) {
         t = MIN(t, mgmt_next_tick(c)); /* agent work never runs during an RT job */
     }
-    if (platform_cpus_serialised() && c->cur != NULL) {
+    if (platform_cpus_serialised() && cur != NULL) {
         t = MIN(t, sibling_releases(c, now));
     }
     if (cur != NULL) {
@@ -461,8 +469,7 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
          * sched_enter_ready() waits for it, learning from the timer set for it. */
         next->rt.run_start = MAX(now, next->rt.release);
         rt_job_dispatched(next, next->rt.run_start);
-        c->hold = next->rt.release;
-        c->hold_from = next->rt.release == c->armed_rel ? c->armed_at : 0;
+        hold_until(c, next->rt.release);
     }
     arm_timer(c, now);
     return next;
@@ -527,10 +534,9 @@ static void fast_release(struct cpu *c, struct vcpu *v, uint64_t now)
     v->cpu = (int8_t)c->id;
     v->arch.regs.cpu = c;
     v->rt.run_start = now;
-    rt_job_dispatched(v, now);
+    rt_job_dispatched(v, now); /* sched_hold records the actual instant */
     c->cur = v;
-    c->hold = rel;
-    c->hold_from = rel == c->armed_rel ? c->armed_at : 0;
+    hold_until(c, rel);
     c->next_release = MIN(v->rt.next_release, c->prep_other);
     spin_unlock(&c->rt_lock);
     uint64_t t = MIN(release_timer(c, c->next_release), now + v->rt.budget_left);
