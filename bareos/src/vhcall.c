@@ -120,7 +120,17 @@ long vh_msg_query(uint32_t *pending_out, uint32_t *free_out)
     return r.error;
 }
 
+/* vh writes a bounded part per call and says how much: loop for the rest. */
 long vh_console_put(const char *buf, size_t len)
 {
-    return hc(VH_HC_CONSOLE_PUT, ptr(buf), len, 0).error;
+    while (len != 0) {
+        struct sbiret r = hc(VH_HC_CONSOLE_PUT, ptr(buf), len, 0);
+        if (r.error != 0)
+            return r.error;
+        if (r.value == 0 || (size_t)r.value > len)
+            return -1;
+        buf += r.value;
+        len -= (size_t)r.value;
+    }
+    return 0;
 }

@@ -12,6 +12,7 @@
 #include <core/lib.h>
 #include <core/rt.h>
 #include <core/sched.h>
+#include <core/vuart.h>
 #include <vh/abi.h>
 
 extern const struct vh_cfg vh_cfg;
@@ -37,16 +38,22 @@ static bool hc_info(struct vcpu *v, uint64_t gpa)
     return false;
 }
 
-static bool hc_console(struct vcpu *v, uint64_t gpa, uint64_t len)
+/* At most VUART_PUTS_MAX bytes per call (the guest calls again for the
+ * rest), and a best-effort caller whose CPU has a release due shortly
+ * calls again after it: console output never holds up a release. */
+static bool hc_console(struct cpu *c, struct vcpu *v, uint64_t gpa, uint64_t len)
 {
     const char *p = adu_gpa_to_hva(v->adu, gpa, len);
-    if (p == NULL || len > 4096) {
-        arch_vcpu_set_ret(v, p == NULL ? VH_EFAULT : VH_EINVAL, 0);
+    if (p == NULL) {
+        arch_vcpu_set_ret(v, VH_EFAULT, 0);
         return false;
     }
-    for (uint64_t i = 0; i < len; i++) {
-        vuart_putc(v->adu, p[i]);
+    if (v->kind == VCPU_BE && sched_release_near(c, arch_time_now())) {
+        arch_vcpu_hcall_restart(v);
+        return true;
     }
+    len = MIN(len, (uint64_t)VUART_PUTS_MAX);
+    vuart_puts(v->adu, p, len);
     arch_vcpu_set_ret(v, 0, len);
     return false;
 }
@@ -147,7 +154,7 @@ bool hcall_dispatch(struct cpu *c, struct vcpu *v, unsigned long fid)
     case VH_HC_INFO:
         return hc_info(v, a0);
     case VH_HC_CONSOLE_PUT:
-        return hc_console(v, a0, a1);
+        return hc_console(c, v, a0, a1);
     case VH_HC_RT_CREATE:
         return hc_rt_create(v, a0);
     case VH_HC_RT_WAIT:

@@ -11,6 +11,7 @@
 #include <core/mgmt.h>
 #include <core/rt.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <platform/platform.h>
 
 extern const struct vh_cfg vh_cfg;
@@ -79,6 +80,7 @@ void boot_main(unsigned long hartid, unsigned long dtb)
     mgmt_init(make_boot_id(dtb));
     sched_init(vh_cfg.quantum_ns / platform_ns_per_tick(), platform_ns_per_tick(),
                vh_cfg.timer_advance_ns);
+    trace_init(vh_cfg.trace, vh_cfg.trace_late_ns);
     rt_init();
     adu_init_all();
     for (uint32_t i = 0; i < cpu_count; i++) {

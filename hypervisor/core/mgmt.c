@@ -15,6 +15,7 @@
 #include <core/lib.h>
 #include <core/mgmt.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <mgmt/agent.h>
 #include <platform/platform.h>
 
@@ -142,6 +143,11 @@ bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len
     return true;
 }
 
+bool mgmt_log_room(void)
+{
+    return lineq_count < LINEQ_SLOTS / 2;
+}
+
 /* Hand queued lines to the agent while the transmit ring keeps room for
  * one more and for the agent's own largest frame, so RPC answers are never
  * starved by console output (mgmt_lock held; lines go out in order). */
@@ -252,17 +258,25 @@ void mgmt_irq(struct cpu *c)
 void mgmt_work(struct cpu *c, uint64_t now)
 {
     uint64_t guard = MGMT_GUARD_NS / sched_ns_per_tick;
+    uint64_t until;
     if (!sched_rt_quiet(c, now, guard)) {
         mgmt_next = now + guard / 4; /* retry once the RT work is past */
         return;
     }
+    if (!sched_sibling_quiet(c, now, guard, &until)) {
+        mgmt_next = until;
+        return;
+    }
     uint64_t now_ns = now * sched_ns_per_tick;
+    uint64_t t0 = trace_stamp();
+    trace_event(c, TE_MGMT, NULL, 1);
     spin_lock(&mgmt_lock);
     bool more = false;
     for (int i = 0; i < 4 && TXQ_BYTES - txq_count >= LINK_MAX_ENCODED &&
                     (more = mgmt_agent_step(&agent, now_ns));
          i++) {
     }
+    trace_mgmt_step(now);
     lines_to_agent();
     txq_drain();
     more = more || output_pending();
@@ -273,6 +287,8 @@ void mgmt_work(struct cpu *c, uint64_t now)
     if (lineq_count != 0) {
         mgmt_next = now; /* a line came meanwhile (its poke may predate the store above) */
     }
+    trace_span(c, TS_MGMT, t0);
+    trace_event(c, TE_MGMT, NULL, 0);
 }
 
 /* An RPC over inter-ADU messaging (ipc.c): the agent served on the calling

@@ -15,12 +15,18 @@
 #include <core/mgmt.h>
 #include <core/rt.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <platform/platform.h>
 
 static spinlock_t be_lock = SPINLOCK_INIT;
 static struct be_queue be_q;
 static volatile uint32_t idle_mask;
 static uint64_t quantum;
+/* Guards around releases (see below), in ticks. */
+#define WINDOW_LEAD_NS 10000 /* before a sibling's timer fires */
+#define WINDOW_TAIL_NS 2000  /* after its release instant */
+#define KICK_LEAD_NS 50000   /* wake-ups wait this close to an own release */
+static uint64_t window_lead, window_tail, kick_lead, own_lead; /* in ticks */
 
 /*
  * Timer advance, as KVM's lapic_timer_advance: a CPU's timer for an RT
@@ -42,9 +48,14 @@ void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick, uint32_t advance_n
     sched_ns_per_tick = ns_per_tick;
     adv_auto = advance_ns == VH_TIMER_ADVANCE_AUTO;
     adv_max = (uint32_t)(ADV_MAX_NS / ns_per_tick);
+    own_lead = SCHED_RELEASE_GUARD_NS / ns_per_tick;
+    window_lead = WINDOW_LEAD_NS / ns_per_tick;
+    window_tail = WINDOW_TAIL_NS / ns_per_tick;
+    kick_lead = KICK_LEAD_NS / ns_per_tick;
     uint32_t adv = (uint32_t)((adv_auto ? ADV_START_NS : advance_ns) / ns_per_tick);
     for (uint32_t i = 0; i < VH_MAX_CPUS; i++) {
         cpus[i].adv = adv;
+        cpus[i].park_until = UINT64_MAX;
     }
 }
 
@@ -99,6 +110,10 @@ static void sched_hold(struct cpu *c, struct vcpu *v)
     uint64_t rel = c->hold;
     c->hold = 0;
     uint64_t t = arch_time_now();
+    if (trace_on) {
+        trace_release_rec(c, v, rel, t);
+        t = arch_time_now(); /* what tracing took is learnt too */
+    }
     if (adv_auto && c->hold_from != 0 && t > c->hold_from) {
         adv_learn(c, t - c->hold_from);
     }
@@ -115,14 +130,81 @@ void sched_account(struct cpu *c, uint64_t now, uint32_t kind)
     c->t_kind = kind;
 }
 
-/* Wake one idle CPU that may run `v` (not the caller). */
+/*
+ * On an emulated board whose CPUs run one after another (QEMU's
+ * round-robin TCG, as with -icount), a CPU's release waits whenever the
+ * emulator runs another CPU: every timer write that becomes the earliest
+ * deadline hands the emulator to the next CPU, which then runs whatever it
+ * has to do.  So there, around each other CPU's release (from a little
+ * before its timer fires until just after the release instant: its
+ * window), a CPU runs no best-effort work and no agent work: it parks idle
+ * until the window ends, with its timer set to leave a best-effort VCPU
+ * before the next window opens; and it wakes no idle CPU while its own
+ * release is near (the wake-up waits for its next decision).  Real
+ * hardware runs CPUs in parallel and skips all this.
+ */
+
+static bool serialised(void)
+{
+    return platform_cpus_serialised() && cpu_count > 1;
+}
+
+/* The end of the siblings' windows open at `now` or within `ahead` ticks
+ * (0: none), and in *next the start of the next one after those. */
+static uint64_t sibling_window(const struct cpu *c, uint64_t now, uint64_t ahead, uint64_t *next)
+{
+    uint64_t end = 0, start = UINT64_MAX;
+    for (uint32_t i = 0; i < cpu_count; i++) {
+        uint64_t at = cpus[i].armed_at, rel = cpus[i].armed_rel;
+        if (i == c->id || at == UINT64_MAX || rel == 0) {
+            continue;
+        }
+        uint64_t open = at > window_lead ? at - window_lead : 0;
+        uint64_t close = rel + window_tail;
+        if (now + ahead >= open && now < close) {
+            end = MAX(end, close);
+        } else if (open > now) {
+            start = MIN(start, open);
+        }
+    }
+    *next = start;
+    return end;
+}
+
+/* This CPU's own release is near: wake-ups of others wait (sent before
+ * it, a wake-up would be served when this CPU next sets its timer, in the
+ * middle of its release). */
+static bool own_release_near(const struct cpu *c, uint64_t now)
+{
+    return c->armed_at != UINT64_MAX && c->armed_at <= now + kick_lead;
+}
+
+/*
+ * Wake one idle CPU that may run `v` (not the caller), at once or, near
+ * this CPU's release on a serialised emulator, at its next decision.
+ */
 static void kick_idle_for(const struct vcpu *v, uint32_t self)
 {
     uint32_t mask = idle_mask & v->affinity & ~(1u << self);
     for (uint32_t cpu = 0; mask != 0; cpu++, mask >>= 1) {
         if (mask & 1) {
-            arch_ipi_send(cpu);
+            if (serialised() && own_release_near(&cpus[self], arch_time_now())) {
+                cpus[self].kick_later |= 1u << cpu;
+            } else {
+                arch_ipi_send(cpu);
+            }
             return;
+        }
+    }
+}
+
+static void send_kicks_later(struct cpu *c)
+{
+    uint32_t mask = c->kick_later;
+    c->kick_later = 0;
+    for (uint32_t cpu = 0; mask != 0; cpu++, mask >>= 1) {
+        if (mask & 1) {
+            arch_ipi_send(cpu);
         }
     }
 }
@@ -311,27 +393,16 @@ static struct vcpu *pick_be(struct cpu *c)
     return v;
 }
 
-/*
- * On an emulated board whose CPUs run one after another (QEMU's
- * round-robin TCG, as with -icount), a CPU whose release is due waits
- * until the CPU being emulated reaches a timer deadline, and every timer
- * write that becomes the earliest deadline hands the emulator to the next
- * CPU.  So a CPU running a guest there also sets its timer a little after
- * the other CPUs' next releases: the emulator switches over in time, and
- * the releasing CPU's own timer writes do not give its turn away.  Real
- * hardware runs CPUs in parallel and skips this.
- */
-#define SIBLING_NUDGE_TICKS 64
-static uint64_t sibling_releases(const struct cpu *c, uint64_t now)
+bool sched_release_near(const struct cpu *c, uint64_t now)
 {
-    uint64_t t = UINT64_MAX;
-    for (uint32_t i = 0; i < cpu_count; i++) {
-        uint64_t r = cpus[i].armed_at + SIBLING_NUDGE_TICKS;
-        if (i != c->id && r > now && r > SIBLING_NUDGE_TICKS) {
-            t = MIN(t, r);
-        }
-    }
-    return t;
+    return c->armed_at != UINT64_MAX && c->armed_at <= now + own_lead;
+}
+
+bool sched_sibling_quiet(const struct cpu *c, uint64_t now, uint64_t ahead, uint64_t *until)
+{
+    uint64_t next;
+    *until = serialised() ? sibling_window(c, now, ahead, &next) : 0;
+    return *until == 0;
 }
 
 static void arm_timer(struct cpu *c, uint64_t now)
@@ -346,8 +417,11 @@ static void arm_timer(struct cpu *c, uint64_t now)
     if (cur == NULL || cur->kind != VCPU_RT) {
         t = MIN(t, mgmt_next_tick(c)); /* agent work never runs during an RT job */
     }
-    if (platform_cpus_serialised() && cur != NULL) {
-        t = MIN(t, sibling_releases(c, now));
+    t = MIN(t, c->park_until);
+    if (serialised() && cur != NULL && cur->kind == VCPU_BE) {
+        uint64_t next;
+        (void)sibling_window(c, now, 0, &next);
+        t = MIN(t, next); /* leave the CPU before the next window */
     }
     if (cur != NULL) {
         if (cur->kind == VCPU_RT) {
@@ -356,6 +430,7 @@ static void arm_timer(struct cpu *c, uint64_t now)
             t = MIN(t, c->quantum_end);
         }
     }
+    trace_event(c, TE_ARM, NULL, t > now ? t - now : 0);
     arch_timer_arm(t);
 }
 
@@ -391,7 +466,9 @@ static void dispatch(struct cpu *c, struct vcpu *next, uint64_t now)
     next->state = VCPU_RUNNING;
     next->cpu = (int8_t)c->id;
     next->arch.regs.cpu = c;
+    uint64_t t0 = trace_stamp();
     arch_vcpu_load(next);
+    trace_span(c, TS_SWITCH, t0);
     if (next->kind == VCPU_RT) {
         next->rt.run_start = now;
     } else {
@@ -429,6 +506,7 @@ static void charge_running(struct vcpu *v, uint64_t now)
 
 struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
 {
+    uint64_t t0 = trace_stamp();
     struct vcpu *prev = c->cur;
     c->kick = 0;
     if (prev != NULL) {
@@ -448,7 +526,18 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     if (c->sleep_min <= now) {
         wake_sleepers(c, now);
     }
-    if (next == NULL && prev != NULL && prev->kind == VCPU_BE && prev_continues(c, prev, now)) {
+    /* Best effort waits (the CPU idles) when this CPU's release timer is
+     * about to fire, so a best-effort trap cannot be in the way then, and on
+     * a serialised emulator in another CPU's release window. */
+    uint64_t park = 0, window_next;
+    if (next == NULL && sched_release_near(c, now)) {
+        park = c->armed_at;
+    } else if (next == NULL && serialised()) {
+        park = sibling_window(c, now, 0, &window_next);
+    }
+    c->park_until = park != 0 ? park : UINT64_MAX;
+    if (next == NULL && park == 0 && prev != NULL && prev->kind == VCPU_BE &&
+        prev_continues(c, prev, now)) {
         next = prev;
     }
     /* Off and on again when the pick is the same RT-VCPU but a new job (it
@@ -457,7 +546,7 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     if (prev_off) {
         put_prev(c, prev);
     }
-    if (next == NULL) {
+    if (next == NULL && park == 0) {
         next = pick_be(c);
     }
     if (next != NULL && (next != prev || prev_off)) {
@@ -472,6 +561,11 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
         hold_until(c, next->rt.release);
     }
     arm_timer(c, now);
+    if (c->kick_later != 0 &&
+        !(serialised() && (park != 0 || c->hold != 0 || own_release_near(c, now)))) {
+        send_kicks_later(c);
+    }
+    trace_span(c, TS_DECIDE, t0);
     return next;
 }
 
@@ -541,14 +635,12 @@ static void fast_release(struct cpu *c, struct vcpu *v, uint64_t now)
     spin_unlock(&c->rt_lock);
     uint64_t t = MIN(release_timer(c, c->next_release), now + v->rt.budget_left);
     t = MIN(t, c->sleep_min);
-    if (platform_cpus_serialised() && cpu_count > 1) {
-        t = MIN(t, sibling_releases(c, now));
-    }
     arch_timer_arm(t);
     atomic_and32(&idle_mask, ~(1u << c->id));
     arch_vcpu_load(v);
     sched_account(c, now, CPU_T_RT);
     sched_hold(c, v);
+    trace_event(c, TE_ENTER, v, 0);
     arch_vcpu_enter(v);
 }
 
@@ -561,6 +653,7 @@ __attribute__((noreturn)) void sched_idle(struct cpu *c)
         if (next != NULL) {
             atomic_and32(&idle_mask, ~(1u << c->id));
             sched_enter_ready(c, next);
+            trace_event(c, TE_ENTER, next, 0);
             arch_vcpu_enter(next);
         }
         if (mgmt_due(c, now)) {
@@ -569,9 +662,12 @@ __attribute__((noreturn)) void sched_idle(struct cpu *c)
         }
         struct vcpu *prep = c->n_rt != 0 ? prepare_release(c) : NULL;
         sched_account(c, arch_time_now(), CPU_T_IDLE);
+        trace_event(c, TE_IDLE, NULL, 0);
         arch_cpu_wait();
+        trace_wake[c->id] = trace_stamp();
         now = arch_time_now();
         uint32_t irqs = arch_irq_pending_take();
+        trace_event(c, TE_WAKE, NULL, irqs);
         if (prep != NULL && irqs == VH_IRQF_TIMER) {
             fast_release(c, prep, now); /* enters the job, or returns */
         }

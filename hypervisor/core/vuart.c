@@ -40,6 +40,25 @@ void vuart_putc(struct adu *a, char ch)
     spin_unlock(&a->lock);
 }
 
+void vuart_puts(struct adu *a, const char *p, size_t n)
+{
+    struct vuart *u = &a->vuart;
+    spin_lock(&a->lock);
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (ch == '\n') {
+            console_line((int)a->id, a->cfg->name, u->line, u->len);
+            u->len = 0;
+        } else if (ch != '\r') {
+            u->line[u->len++] = ch;
+            if (u->len == VUART_LINE) {
+                vuart_flush(a);
+            }
+        }
+    }
+    spin_unlock(&a->lock);
+}
+
 bool vuart_rx_push(struct adu *a, uint8_t ch)
 {
     struct vuart *u = &a->vuart;

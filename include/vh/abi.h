@@ -38,7 +38,8 @@
 #define VH_HC_MSG_SEND 16   /* a0 = dest ADU id, a1 = buf, a2 = len         */
 #define VH_HC_MSG_RECV 17   /* a0 = buf, a1 = cap, a2 = flags; a1 <- len|src<<32 */
 #define VH_HC_MSG_QUERY 18  /* a0 = flags; a1 <- pending | free << 32       */
-#define VH_HC_CONSOLE_PUT 19 /* a0 = buf, a1 = len: write to own console   */
+#define VH_HC_CONSOLE_PUT 19 /* a0 = buf, a1 = len: write to own console;    \
+                                a1 <- bytes written (at most 64: call again) */
 
 /*
  * Error codes: one list makes the enum and the strings, so the hypervisor,

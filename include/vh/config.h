@@ -74,6 +74,8 @@ struct vh_cfg_adu {
 };
 
 #define VH_TIMER_ADVANCE_AUTO 0xffffffffu
+#define VH_TRACE_SPANS 1u /* per-path costs in the log every second */
+#define VH_TRACE_LATE 2u  /* the event ring dumped at the first late release */
 
 struct vh_cfg {
     char name[VH_NAME_LEN];
@@ -85,6 +87,8 @@ struct vh_cfg {
     uint32_t hv_margin_ppm;    /* per-CPU share kept for hypervisor overhead */
     uint32_t console_escape;   /* unused for now */
     uint32_t timer_advance_ns; /* fixed RT timer advance (0: off), or VH_TIMER_ADVANCE_AUTO */
+    uint32_t trace;            /* VH_TRACE_* bits (0: off) */
+    uint32_t trace_late_ns;    /* with VH_TRACE_LATE: a release this late dumps the trace */
     struct vh_cfg_adu adu[VH_MAX_ADUS];
 };
 

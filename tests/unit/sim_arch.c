@@ -12,6 +12,7 @@
 #include <core/arch.h>
 #include <core/rt.h>
 #include <core/sched.h>
+#include <core/trace.h>
 
 struct vcpu vcpu_pool[VH_MAX_VCPUS];
 struct cpu cpus[VH_MAX_CPUS];
@@ -25,6 +26,27 @@ struct sim_state sim;
 uint64_t arch_time_now(void)
 {
     return sim.now;
+}
+
+uint64_t arch_cycles(void)
+{
+    return sim.now;
+}
+
+/* Tracing is never on in the simulator. */
+volatile uint32_t trace_on;
+uint64_t trace_wake[VH_MAX_CPUS];
+void trace_span_rec(struct cpu *c, enum trace_span s, uint64_t start)
+{
+    (void)c, (void)s, (void)start;
+}
+void trace_event_rec(struct cpu *c, enum trace_event e, const struct vcpu *v, uint64_t arg)
+{
+    (void)c, (void)e, (void)v, (void)arg;
+}
+void trace_release_rec(struct cpu *c, const struct vcpu *v, uint64_t rel, uint64_t now)
+{
+    (void)c, (void)v, (void)rel, (void)now;
 }
 
 void arch_timer_arm(uint64_t at)

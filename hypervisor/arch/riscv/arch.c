@@ -14,6 +14,7 @@
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/lib.h>
+#include <core/trace.h>
 #include <core/vcpu.h>
 #include <platform/platform.h>
 
@@ -42,6 +43,11 @@ uint64_t arch_time_now(void)
     return csr_read(CSR_TIME);
 }
 
+uint64_t arch_cycles(void)
+{
+    return csr_read(CSR_CYCLE);
+}
+
 void arch_timer_arm(uint64_t at)
 {
     csr_write(CSR_STIMECMP, at);
@@ -50,6 +56,7 @@ void arch_timer_arm(uint64_t at)
 void arch_ipi_send(uint32_t cpu)
 {
     cpus[cpu].kick = 1;
+    trace_event(this_cpu(), TE_IPI, NULL, cpu);
     sbi_call(SBI_EXT_IPI, 0, 1UL << platform_hart_of_cpu(cpu), 0, 0);
 }
 

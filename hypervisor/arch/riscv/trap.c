@@ -12,6 +12,7 @@
 #include <core/lib.h>
 #include <core/mgmt.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <core/vdev.h>
 #include <core/vuart.h>
 #include <vh/abi.h>
@@ -181,6 +182,18 @@ static bool handle_exception(struct cpu *c, struct vcpu *v, uint64_t cause)
 
 void arch_apply_pending(struct vcpu *v);
 
+/* What the trap cost, by kind (tracing on). */
+static void trace_trap_done(struct cpu *c, uint64_t cause, uint64_t t0)
+{
+    if (cause & SCAUSE_IRQ) {
+        trace_span(c, TS_IRQ, t0);
+    } else if (cause == EXC_ECALL_VS) {
+        trace_span(c, TS_SBI, t0);
+    } else if (cause == EXC_LOAD_GUEST_PAGE || cause == EXC_STORE_GUEST_PAGE) {
+        trace_span(c, TS_MMIO, t0);
+    }
+}
+
 struct vcpu_regs *trap_handle(struct vcpu_regs *regs);
 
 struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
@@ -188,8 +201,13 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
     struct vcpu *v = (struct vcpu *)regs;
     struct cpu *c = regs->cpu;
     uint64_t cause = csr_read(CSR_SCAUSE);
+    uint64_t t0 = trace_stamp();
     uint64_t now = arch_time_now();
     bool resched;
+    if (trace_on) {
+        trace_wake[c->id] = t0;
+        trace_event(c, TE_TRAP, v, (cause & 0xffff) | (cause & SCAUSE_IRQ ? TRACE_TRAP_IRQ : 0));
+    }
     sched_account(c, now, CPU_T_HV);
     if (cause & SCAUSE_IRQ) {
         if (arch_irq_pending_take() & VH_IRQF_EXT) {
@@ -211,7 +229,11 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
         sched_rearm(c, now); /* for the agent's next work, e.g. more output */
     }
     arch_apply_pending(v);
+    if (trace_on) {
+        trace_trap_done(c, cause, t0);
+    }
     sched_enter_ready(c, v);
+    trace_event(c, TE_ENTER, v, 0);
     return &v->arch.regs;
 }
 

@@ -157,10 +157,15 @@ static bool sbi_dbcn(struct vcpu *v, unsigned long fid, unsigned long a0, unsign
         ret(v, SBI_ERR_INVALID_PARAM, 0);
         return false;
     }
-    for (unsigned long i = 0; i < a0; i++) {
-        vuart_putc(v->adu, p[i]);
+    /* A bounded part per call, as the SBI allows (the guest writes the
+     * rest), and after this CPU's imminent release (see hc_console). */
+    if (v->kind == VCPU_BE && sched_release_near(this_cpu(), arch_time_now())) {
+        arch_vcpu_hcall_restart(v);
+        return true;
     }
-    ret(v, SBI_SUCCESS, a0);
+    unsigned long n = a0 < VUART_PUTS_MAX ? a0 : VUART_PUTS_MAX;
+    vuart_puts(v->adu, p, n);
+    ret(v, SBI_SUCCESS, n);
     return false;
 }
 

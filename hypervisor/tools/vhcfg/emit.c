@@ -134,9 +134,10 @@ int emit_c(const struct emit_ctx *ctx, unsigned arg, FILE *out)
             c->name, c->ncpus, c->nadus, (unsigned long long)c->quantum_ns);
     fprintf(out, "    .rt_limit_ppm = %uu,\n    .cpu_limit_ppm = %uu,\n"
             "    .hv_margin_ppm = %uu,\n    .console_escape = %uu,\n"
-            "    .timer_advance_ns = %uu,\n    .adu = {\n",
+            "    .timer_advance_ns = %uu,\n    .trace = %uu,\n    .trace_late_ns = %uu,\n"
+            "    .adu = {\n",
             c->rt_limit_ppm, c->cpu_limit_ppm, c->hv_margin_ppm, c->console_escape,
-            c->timer_advance_ns);
+            c->timer_advance_ns, c->trace, c->trace_late_ns);
     for (unsigned i = 0; i < s->nadus; i++)
         emit_adu(out, ctx, i);
     fputs("    },\n};\n", out);

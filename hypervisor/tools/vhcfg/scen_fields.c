@@ -109,6 +109,33 @@ static void machine_timer_advance(struct vhs_scenario *s)
         s->cfg.timer_advance_ns = (uint32_t)ns;
 }
 
+/* trace = off | on | late:TIME (on, and the event ring is dumped at the
+ * first release at least TIME late) */
+static void machine_trace(struct vhs_scenario *s)
+{
+    const char *v = scen_key_value(&s->machine, "trace"), *err = NULL;
+    uint64_t ns;
+
+    if (!v || strcmp(v, "off") == 0)
+        return;
+    if (strcmp(v, "on") == 0) {
+        s->cfg.trace = VH_TRACE_SPANS;
+        return;
+    }
+    if (strncmp(v, "late:", 5) == 0) {
+        err = scen_parse_time_ns(v + 5, &ns);
+        if (!err && (ns == 0 || ns > 1000000000))
+            err = "out of range";
+        if (!err) {
+            s->cfg.trace = VH_TRACE_SPANS | VH_TRACE_LATE;
+            s->cfg.trace_late_ns = (uint32_t)ns;
+            return;
+        }
+    }
+    scen_err_machine(s, "trace", "'%s': %s; use off, on or late:TIME (a time up to 1s, "
+                     "such as late:5us)", v, err ? err : "unknown value");
+}
+
 static void machine_fields(struct vhs_scenario *s, const struct vhs_options *opt)
 {
     uint64_t v;
@@ -127,6 +154,7 @@ static void machine_fields(struct vhs_scenario *s, const struct vhs_options *opt
     machine_ppm(s, "cpu_limit", &s->cfg.cpu_limit_ppm);
     machine_ppm(s, "hv_margin", &s->cfg.hv_margin_ppm);
     machine_timer_advance(s);
+    machine_trace(s);
 }
 
 /* ---- ADU --------------------------------------------------------------- */

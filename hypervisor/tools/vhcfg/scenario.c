@@ -20,7 +20,7 @@
 
 const char *const scen_machine_keys[] = {"name",     "cpus",      "quantum",
                                          "rt_limit", "cpu_limit", "hv_margin",
-                                         "timer_advance", NULL};
+                                         "timer_advance", "trace", NULL};
 const char *const scen_adu_keys[] = {
     "memory",   "address", "image",   "entry", "bootargs", "vcpus",
     "priority", "affinity", "reserve", "devices", "caps",  "send_to",

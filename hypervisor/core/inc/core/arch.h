@@ -15,6 +15,9 @@ struct cpu;
 
 /* Current time in ticks of the platform time base (monotonic, all CPUs). */
 uint64_t arch_time_now(void);
+/* This CPU's cycle counter, for tracing only (under QEMU -icount it counts
+ * virtual nanoseconds). */
+uint64_t arch_cycles(void);
 /* Arm this CPU's one-shot timer for absolute tick `at` (replaces the old). */
 void arch_timer_arm(uint64_t at);
 /* Ask CPU `cpu` to run its scheduler (it sees cpu->kick). */

@@ -27,6 +27,8 @@ struct cpu {
     struct vcpu *sleepers[VH_MAX_SLEEPERS]; /* BE-VCPUs blocked here with a timer */
     uint32_t n_sleepers;
     volatile uint32_t kick; /* another CPU asked for a reschedule */
+    uint32_t kick_later;    /* idle CPUs to wake at the next decision (sched.c) */
+    uint64_t park_until;    /* idle for a sibling's release until then (UINT64_MAX: not) */
     /* real time: this CPU's EDF set */
     spinlock_t rt_lock;
     struct vcpu *rt[VH_MAX_RT_PER_CPU];

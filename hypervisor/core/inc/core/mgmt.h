@@ -25,6 +25,9 @@ void mgmt_cpu_online(const struct cpu *c);
 /* Queue a console line for the agent (any CPU, never waits for the UART);
  * false before mgmt_init(). */
 bool mgmt_console_line(int adu_id, const char *tag, const char *text, size_t len);
+/* The line queue is at most half full (a bulk writer such as the trace
+ * dump waits for this instead of pushing lines out). */
+bool mgmt_log_room(void);
 /* On panic: write out what the transmit ring still holds. */
 void mgmt_panic_flush(void);
 /* External interrupt on CPU c: take the UART's input (management CPU). */

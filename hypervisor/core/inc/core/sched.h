@@ -56,6 +56,15 @@ void sched_kick_vcpu(struct vcpu *v);
 /* No RT job of CPU c is ready or running, and none is released within
  * `window` ticks of `now`. */
 bool sched_rt_quiet(const struct cpu *c, uint64_t now, uint64_t window);
+/* This CPU's release timer fires within the guard before releases (best
+ * effort does not start then; bounded guest calls wait until after).  The
+ * guard is longer than the longest bounded guest call. */
+#define SCHED_RELEASE_GUARD_NS 20000ULL
+bool sched_release_near(const struct cpu *c, uint64_t now);
+/* False while, on CPUs emulated one after another, another CPU's release
+ * is near or comes within `ahead` ticks (*until: when that ends); always
+ * true on parallel hardware. */
+bool sched_sibling_quiet(const struct cpu *c, uint64_t now, uint64_t ahead, uint64_t *until);
 
 /* ---- pure policy, shared with the host tests ---- */
 struct be_queue {

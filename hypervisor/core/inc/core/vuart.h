@@ -6,6 +6,7 @@
 #define CORE_VUART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define VUART_LINE 240
@@ -27,6 +28,10 @@ uint8_t vuart_read(struct adu *a, uint32_t off);
 void vuart_write(struct adu *a, uint32_t off, uint8_t val);
 /* Guest output through SBI DBCN/legacy console. */
 void vuart_putc(struct adu *a, char ch);
+/* Write n bytes from a guest's console call (callers bound n: the work is
+ * done with the ADU's lock held). */
+#define VUART_PUTS_MAX 64
+void vuart_puts(struct adu *a, const char *p, size_t n);
 /* Flush a partial line (at stop/reset). */
 void vuart_flush(struct adu *a);
 /* Queue input for the ADU; false when its buffer is full. */

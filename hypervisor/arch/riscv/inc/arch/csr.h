@@ -41,6 +41,7 @@
 #define CSR_HVIP 0x645
 #define CSR_HTINST 0x64a
 #define CSR_HGATP 0x680
+#define CSR_CYCLE 0xc00
 #define CSR_TIME 0xc01
 
 #define SSTATUS_SIE (1UL << 1)
