@@ -25,8 +25,9 @@ static uint64_t quantum;
 /* Guards around releases (see below), in ticks. */
 #define WINDOW_LEAD_NS 10000 /* before a sibling's timer fires */
 #define WINDOW_TAIL_NS 2000  /* after its release instant */
+#define WINDOW_CAP_NS 100000 /* a sibling stuck longer is not waited for */
 #define KICK_LEAD_NS 50000   /* wake-ups wait this close to an own release */
-static uint64_t window_lead, window_tail, kick_lead, own_lead; /* in ticks */
+static uint64_t window_lead, window_tail, window_cap, kick_lead, own_lead; /* in ticks */
 
 /*
  * Timer advance, as KVM's lapic_timer_advance: a CPU's timer for an RT
@@ -51,6 +52,7 @@ void sched_init(uint64_t quantum_ticks, uint64_t ns_per_tick, uint32_t advance_n
     own_lead = SCHED_RELEASE_GUARD_NS / ns_per_tick;
     window_lead = WINDOW_LEAD_NS / ns_per_tick;
     window_tail = WINDOW_TAIL_NS / ns_per_tick;
+    window_cap = WINDOW_CAP_NS / ns_per_tick;
     kick_lead = KICK_LEAD_NS / ns_per_tick;
     uint32_t adv = (uint32_t)((adv_auto ? ADV_START_NS : advance_ns) / ns_per_tick);
     for (uint32_t i = 0; i < VH_MAX_CPUS; i++) {
@@ -155,14 +157,23 @@ static uint64_t sibling_window(const struct cpu *c, uint64_t now, uint64_t ahead
 {
     uint64_t end = 0, start = UINT64_MAX;
     for (uint32_t i = 0; i < cpu_count; i++) {
-        uint64_t at = cpus[i].armed_at, rel = cpus[i].armed_rel;
-        if (i == c->id || at == UINT64_MAX || rel == 0) {
+        uint64_t at = cpus[i].armed_at, rel = cpus[i].armed_rel, hold = cpus[i].hold;
+        if (i == c->id) {
+            continue;
+        }
+        if (hold != 0 && now < hold + window_tail) {
+            end = MAX(end, hold + window_tail); /* released, its job not entered yet */
+        }
+        if (at == UINT64_MAX || rel == 0) {
             continue;
         }
         uint64_t open = at > window_lead ? at - window_lead : 0;
-        uint64_t close = rel + window_tail;
-        if (now + ahead >= open && now < close) {
-            end = MAX(end, close);
+        if (now + ahead >= open && now < rel + window_tail) {
+            end = MAX(end, rel + window_tail);
+        } else if (now + ahead >= open && now < rel + window_cap) {
+            /* its release is past but not yet taken (the sibling has not set
+             * its timer for the next): look again a little later */
+            end = MAX(end, now + window_lead);
         } else if (open > now) {
             start = MIN(start, open);
         }
@@ -186,13 +197,27 @@ static bool own_release_near(const struct cpu *c, uint64_t now)
 static void kick_idle_for(const struct vcpu *v, uint32_t self)
 {
     uint32_t mask = idle_mask & v->affinity & ~(1u << self);
+    if (mask != 0 && serialised()) {
+        /* Not a CPU whose release is near: it decides then anyway, and
+         * woken now it would do this work in its release window. */
+        uint64_t now = arch_time_now();
+        uint32_t calm = 0;
+        for (uint32_t cpu = 0; cpu < cpu_count; cpu++) {
+            if ((mask & (1u << cpu)) && !own_release_near(&cpus[cpu], now)) {
+                calm |= 1u << cpu;
+            }
+        }
+        mask = calm;
+        uint64_t next;
+        if (mask != 0 && (own_release_near(&cpus[self], now) ||
+                          sibling_window(&cpus[self], now, 0, &next) != 0)) {
+            cpus[self].kick_later |= mask & -mask; /* after the release(s) */
+            return;
+        }
+    }
     for (uint32_t cpu = 0; mask != 0; cpu++, mask >>= 1) {
         if (mask & 1) {
-            if (serialised() && own_release_near(&cpus[self], arch_time_now())) {
-                cpus[self].kick_later |= 1u << cpu;
-            } else {
-                arch_ipi_send(cpu);
-            }
+            arch_ipi_send(cpu);
             return;
         }
     }
@@ -562,7 +587,8 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     }
     arm_timer(c, now);
     if (c->kick_later != 0 &&
-        !(serialised() && (park != 0 || c->hold != 0 || own_release_near(c, now)))) {
+        !(serialised() && (park != 0 || c->hold != 0 || own_release_near(c, now) ||
+                           sibling_window(c, now, 0, &window_next) != 0))) {
         send_kicks_later(c);
     }
     trace_span(c, TS_DECIDE, t0);

@@ -60,8 +60,7 @@ void trace_init(uint32_t m, uint32_t late_ns)
     barrier_full();
     trace_on = m != 0;
     if (m & VH_TRACE_LATE) {
-        vh_log("tracing on: costs in the log every second, events dumped at the first release "
-               "%u ns late", late_ns);
+        vh_log("tracing on: events dumped at the first release %u ns late", late_ns);
     } else if (m != 0) {
         vh_log("tracing on: costs in the log every second");
     }

@@ -43,7 +43,7 @@ struct cpu {
     uint32_t adv_calm;          /* releases that took less, since the last change */
     volatile uint64_t armed_at; /* when the timer fires for release armed_rel */
     uint64_t armed_rel;
-    uint64_t hold;              /* release instant the next job waits for, or 0 */
+    volatile uint64_t hold;     /* release instant the next job waits for, or 0 */
     uint64_t hold_from;         /* when the timer fired for it (0: not known) */
     /* time accounting */
     uint64_t t_mark;
