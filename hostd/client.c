@@ -1,11 +1,21 @@
 /*
  * One local API client: reads length-prefixed ClientRequests, writes
- * ClientResponses.  Output is bounded: stream messages beyond
- * VHD_CLIENT_QUEUE writes in flight are dropped and counted (the stream
- * gets a Gap marker before its next message), so a client that does not
- * read never blocks the daemon; past VHD_CLIENT_HARD_LIMIT the client is
- * dropped.  A malformed or oversize message drops only this client.
+ * ClientResponses.  A malformed or oversize message drops only this client.
+ *
+ * Output is bounded by what the client leaves unread, never by how much is
+ * sent per loop turn: uv_write hands each message to the kernel at once
+ * while its socket buffer has room, and only what does not fit stays queued
+ * in libuv (uv_stream_get_write_queue_size).  Once those bytes reach the
+ * client's budget (vhd.h: VHD_CLIENT_QUEUE_BYTES + VHD_CLIENT_QUEUE_PER_STREAM
+ * per open stream, at most VHD_CLIENT_QUEUE_MAX) stream messages are skipped
+ * and counted per stream, and the stream's next message is preceded by a Gap
+ * with the count; so a client that reads is sent everything however many
+ * targets it follows, and one that does not never blocks the daemon or
+ * makes it grow.  Messages that are not droppable (answers, console
+ * replays, stream ends) are always queued, and past VHD_CLIENT_HARD_BYTES
+ * queued the client is dropped.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -65,12 +75,73 @@ static void vhd__client_written(uv_write_t *req, int status)
         vhd_client_drop(c, uv_strerror(status));
 }
 
+/* Bytes written to c that the kernel has not taken yet (its buffer is full):
+ * what the client is behind by.  Writes the kernel took do not count even
+ * before their callback runs. */
+static size_t vhd__client_queued(const struct vhd_client *c)
+{
+    return uv_stream_get_write_queue_size((const uv_stream_t *)&c->pipe);
+}
+
+/* How far behind c may fall before its stream messages are skipped: room for
+ * a few messages of each of its streams, as all may send in one loop turn. */
+static size_t vhd__client_budget(const struct vhd_client *c)
+{
+    size_t b = VHD_CLIENT_QUEUE_BYTES;
+    const struct vhd_list *pos;
+    for (pos = c->streams.next; pos != &c->streams && b < VHD_CLIENT_QUEUE_MAX; pos = pos->next)
+        b += VHD_CLIENT_QUEUE_PER_STREAM;
+    return b < VHD_CLIENT_QUEUE_MAX ? b : VHD_CLIENT_QUEUE_MAX;
+}
+
+/* Whether a stream message for c is to be skipped now.  The write count
+ * bounds the per-write overhead when the messages are tiny. */
+static int vhd__client_full(const struct vhd_client *c)
+{
+    size_t q = vhd__client_queued(c);
+    if (c->inflight >= VHD_CLIENT_QUEUE_WRITES)
+        return 1;
+    return q >= VHD_CLIENT_QUEUE_BYTES && q >= vhd__client_budget(c);
+}
+
+#define VHD__BEHIND_LOG_NS (10 * 1000000000ull) /* at most one "behind" line per client */
+
+static void vhd__client_skipped(struct vhd_client *c)
+{
+    c->behind_skipped++;
+    if (c->behind)
+        return;
+    uint64_t now = vhd_now_ns();
+    c->behind = 1;
+    if (c->behind_logged_ns && now - c->behind_logged_ns < VHD__BEHIND_LOG_NS)
+        return;
+    c->behind = 2; /* this episode is logged: its end is too */
+    c->behind_logged_ns = now;
+    vhd_info("client #%u (uid %d pid %d) is behind: %zu KiB unread (budget %zu KiB, %u writes); "
+             "skipping its stream messages, counted in gap markers",
+             c->serial, (int)c->uid, (int)c->pid, vhd__client_queued(c) / 1024,
+             vhd__client_budget(c) / 1024, c->inflight);
+}
+
+static void vhd__client_caught_up(struct vhd_client *c)
+{
+    if (c->behind == 2)
+        vhd_info("client #%u caught up: %llu stream messages skipped", c->serial,
+                 (unsigned long long)c->behind_skipped);
+    c->behind = 0;
+    c->behind_skipped = 0;
+}
+
 int vhd_client_send(struct vhd_client *c, const Vhd__ClientResponse *m)
 {
     if (c->closing)
         return -1;
-    if (c->inflight >= VHD_CLIENT_HARD_LIMIT) {
-        vhd_client_drop(c, "not reading its answers");
+    size_t queued = vhd__client_queued(c);
+    if (queued >= VHD_CLIENT_HARD_BYTES || c->inflight >= VHD_CLIENT_HARD_WRITES) {
+        char why[128];
+        snprintf(why, sizeof(why), "not reading its answers (%zu KiB unread, %u writes pending)",
+                 queued / 1024, c->inflight);
+        vhd_client_drop(c, why);
         return -1;
     }
     size_t n = vhd__client_response__get_packed_size(m);
@@ -109,10 +180,13 @@ void vhd_stream_send(struct vhd_stream *s, Vhd__ClientResponse *m)
     struct vhd_client *c = s->c;
     if (!c || c->closing)
         return;
-    if (c->inflight >= VHD_CLIENT_QUEUE) {
+    if (vhd__client_full(c)) {
         s->skipped++;
+        vhd__client_skipped(c);
         return;
     }
+    if (c->behind)
+        vhd__client_caught_up(c);
     if (s->skipped) {
         Vhd__Gap gap = VHD__GAP__INIT;
         Vhd__ClientResponse g = VHD__CLIENT_RESPONSE__INIT;

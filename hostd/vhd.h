@@ -32,8 +32,19 @@
 
 #define VHD_NCONSOLES 64
 #define VHD_SCROLLBACK (64 * 1024)
-#define VHD_CLIENT_QUEUE 32        /* stream messages in flight before a gap */
-#define VHD_CLIENT_HARD_LIMIT 1024 /* any messages in flight: client dropped */
+/* Output to a local client (client.c).  What counts is the bytes libuv still
+ * holds for it because the kernel's socket buffer is full: a stream message
+ * is skipped (and counted in that stream's next Gap) once they reach the
+ * client's budget, VHD_CLIENT_QUEUE_BYTES plus VHD_CLIENT_QUEUE_PER_STREAM
+ * for each of its streams, at most VHD_CLIENT_QUEUE_MAX.  Answers, replays
+ * and stream ends are never skipped; past VHD_CLIENT_HARD_BYTES held, or
+ * VHD_CLIENT_HARD_WRITES writes not completed, the client is dropped. */
+#define VHD_CLIENT_QUEUE_BYTES (256u * 1024)
+#define VHD_CLIENT_QUEUE_PER_STREAM (16u * 1024)
+#define VHD_CLIENT_QUEUE_MAX (8u * 1024 * 1024)
+#define VHD_CLIENT_QUEUE_WRITES 16384   /* also skip past this many writes not completed */
+#define VHD_CLIENT_HARD_BYTES (32u * 1024 * 1024)
+#define VHD_CLIENT_HARD_WRITES 65536
 #define VHD_TICK_MS 100
 #define VHD_ATTEMPT_MS 1000        /* per attempt of a call before a retry */
 #define VHD_DEFAULT_TIMEOUT_MS 5000
@@ -238,6 +249,9 @@ struct vhd_client {
     unsigned inflight;         /* writes not yet completed */
     struct vhd_list streams;
     int closing;
+    int behind;                /* skipping stream messages (over its budget) */
+    uint64_t behind_skipped;   /* stream messages skipped since it fell behind */
+    uint64_t behind_logged_ns; /* when "behind" was last logged */
 };
 
 /* Wrap an accepted (or socketpair) fd as a client. Returns NULL on failure. */

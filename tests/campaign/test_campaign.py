@@ -13,45 +13,27 @@ when vhd exits.
 import json
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BUILD = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VH_BUILD", "build")
-FAKE = os.path.join(BUILD, "mgmt-agent", "vh-fake-target")
-VHD = os.path.join(BUILD, "hostd", "vhd")
-VHCTL = os.path.join(BUILD, "cli", "vhctl")
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import vhtestlib as vt  # noqa: E402
+from vhtestlib import Fail, check, wait_for  # noqa: E402
+
+BUILD = vt.build_dir()
+FAKE, VHD, VHCTL, _ = vt.tools(BUILD)
 EXAMPLE_CASES = ["create-rt", "refuse-over-reservation", "console-echo", "migrate-and-destroy"]
 FAKE_CASES = ["create-rt", "refuse-over-reservation", "console-echo", "migrate-and-reserve"]
 
 
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def wait_for(pred, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise Fail("timed out waiting for " + what)
-
-
 class Env:
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="vh-campaign-")
+        self.dir = vt.tmpdir("vh-campaign-")
         self.sock = os.path.join(self.dir, "vhd.sock")
         self.out = os.path.join(self.dir, "out")
         self.procs = []
@@ -59,12 +41,10 @@ class Env:
 
     def start_fake(self, name):
         path = os.path.join(self.dir, name + ".sock")
-        err = open(os.path.join(self.dir, name + ".log"), "w")
-        p = subprocess.Popen([FAKE, "--listen", "unix:" + path, "--boot-id", "7",
-                              "--tick-ms", "300"], stderr=err)
+        p = vt.start_fake(FAKE, path, os.path.join(self.dir, name + ".log"), 300, boot_id=7,
+                          what="the socket of " + name)
         self.procs.append(p)
         self.fakes[name] = p
-        wait_for(lambda: os.path.exists(path), 5, "the socket of " + name)
         return "unix:" + path
 
     def start_vhd(self, targets=()):
@@ -76,8 +56,7 @@ class Env:
         wait_for(lambda: os.path.exists(self.sock), 10, "vhd's socket")
 
     def ctl(self, *args, timeout=10):
-        return subprocess.run([VHCTL, "-s", self.sock] + list(args), capture_output=True,
-                              text=True, timeout=timeout)
+        return vt.vhctl(VHCTL, self.sock, args, check_rc=None, timeout=timeout)
 
     def qemu_pids(self):
         """Pids of the QEMUs vhd started, from its log."""
@@ -86,18 +65,11 @@ class Env:
 
     def campaign(self, *args, timeout=90):
         env = dict(os.environ, VH_CAMPAIGN_DIR=self.dir)
-        return subprocess.run([VHCTL, "-s", self.sock, "campaign"] + list(args),
-                              capture_output=True, text=True, timeout=timeout, env=env)
+        return vt.vhctl(VHCTL, self.sock, ("campaign",) + args, check_rc=None, timeout=timeout,
+                        env=env)
 
     def close(self):
-        for p in reversed(self.procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait(5)
+        vt.stop_all(reversed(self.procs))
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -344,23 +316,15 @@ CASES = {"example": case_example, "fake": case_fake, "failing": case_failing,
          "killed": case_killed, "killed-qemu": case_killed_qemu, "malformed": case_malformed}
 
 
-def main():
-    names = sys.argv[2:] or ["all"]
-    if names == ["all"]:
-        names = list(CASES)
-    for n in names:
-        e = Env()
-        try:
-            CASES[n](e)
-        except (Fail, subprocess.TimeoutExpired) as ex:
-            print("FAIL: %s: %s" % (n, ex))
-            print("(kept nothing; vhd log was in %s)" % e.dir)
-            return 1
-        finally:
-            e.close()
-        print("ok: " + n)
-    return 0
+def run(name):
+    e = Env()
+    try:
+        CASES[name](e)
+    except (Fail, subprocess.TimeoutExpired) as ex:
+        raise Fail("%s\n(kept nothing; vhd log was in %s)" % (ex, e.dir)) from ex
+    finally:
+        e.close()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(vt.main(CASES, run))

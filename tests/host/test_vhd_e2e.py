@@ -9,43 +9,25 @@ VHD_WRAP (e.g. "valgrind -q --error-exitcode=99") runs vhd under a tool.
 """
 import json
 import os
-import select
 import shlex
 import signal
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
-BUILD = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VH_BUILD", "build")
-FAKE = os.path.join(BUILD, "mgmt-agent", "vh-fake-target")
-VHD = os.path.join(BUILD, "hostd", "vhd")
-VHCTL = os.path.join(BUILD, "cli", "vhctl")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vhtestlib as vt  # noqa: E402
+from vhtestlib import Fail, check, read_json_lines, wait_for  # noqa: E402
 
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def wait_for(pred, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise Fail("timed out waiting for " + what)
+BUILD = vt.build_dir()
+FAKE, VHD, VHCTL, _ = vt.tools(BUILD)
 
 
 class Env:
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="vhd-e2e-")
+        self.dir = vt.tmpdir("vhd-e2e-")
         self.sock = os.path.join(self.dir, "vhd.sock")
         self.tsock = os.path.join(self.dir, "target.sock")
         self.procs = []
@@ -53,11 +35,9 @@ class Env:
         self.vhd = None
 
     def start_fake(self, boot_id):
-        err = open(os.path.join(self.dir, "fake-%d.log" % boot_id), "w")
-        self.fake = subprocess.Popen([FAKE, "--listen", "unix:" + self.tsock, "--boot-id",
-                                      str(boot_id), "--tick-ms", "200"], stderr=err)
+        self.fake = vt.start_fake(FAKE, self.tsock, os.path.join(self.dir, "fake-%d.log" % boot_id),
+                                  200, boot_id)
         self.procs.append(self.fake)
-        wait_for(lambda: os.path.exists(self.tsock), 5, "the fake target's socket")
 
     def stop_fake(self):
         self.fake.kill()
@@ -82,12 +62,8 @@ class Env:
         return len(t) == 1 and t[0]["state"] == "up"
 
     def ctl(self, *args, sock=None, check_rc=0, stdin=None, timeout=20):
-        r = subprocess.run([VHCTL, "-s", sock or self.sock] + list(args), capture_output=True,
-                           text=True, input=stdin, timeout=timeout)
-        if check_rc is not None and r.returncode != check_rc:
-            raise Fail("vhctl %s: exit %d, want %d\nstdout: %s\nstderr: %s" % (
-                " ".join(args), r.returncode, check_rc, r.stdout, r.stderr))
-        return r
+        return vt.vhctl(VHCTL, sock or self.sock, args, check_rc=check_rc, timeout=timeout,
+                        stdin=stdin)
 
     def log(self):
         with open(self.vhd_log) as f:
@@ -101,10 +77,7 @@ class Env:
                 check(rc == 0, "vhd exited %d after SIGTERM" % rc)
             except subprocess.TimeoutExpired:
                 raise Fail("vhd did not stop on SIGTERM")
-        for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(5)
+        vt.stop_all(self.procs, grace=0)
 
 
 def case_basic(e):
@@ -161,20 +134,6 @@ def case_refusal(e):
     check("'10' has no unit; use e.g. 10ms" in r.stderr, "unit message: " + r.stderr)
     r = e.ctl("-t", "nope", "adu", "list", check_rc=4)
     check("no target 'nope'" in r.stderr, "unknown target: " + r.stderr)
-
-
-def read_json_lines(p, n, timeout, pred=lambda o: True):
-    """Read JSON lines from p.stdout until n objects satisfying pred came."""
-    got, end = [], time.monotonic() + timeout
-    while len([o for o in got if pred(o)]) < n:
-        left = end - time.monotonic()
-        check(left > 0, "timed out reading the stats stream; got %r" % got[-3:])
-        if not select.select([p.stdout], [], [], left)[0]:
-            continue
-        line = p.stdout.readline()
-        check(line, "stats stream ended early (exit %r)" % p.poll())
-        got.append(json.loads(line))
-    return got
 
 
 def case_stats(e):
@@ -256,30 +215,10 @@ def case_readonly(e):
 
 def raw_request(s, rid):
     # ClientRequest{id: rid, target_list: {}} encoded by hand.
-    body = bytes([0x08, rid, 0x52, 0x00])
-    s.sendall(struct.pack(">I", len(body)) + body)
+    s.sendall(vt.frame(bytes([0x08, rid, 0x52, 0x00])))
 
 
-def raw_answer(s, timeout=5):
-    s.settimeout(timeout)
-    hdr = b""
-    while len(hdr) < 4:
-        chunk = s.recv(4 - len(hdr))
-        check(chunk, "connection closed")
-        hdr += chunk
-    n = struct.unpack(">I", hdr)[0]
-    body = b""
-    while len(body) < n:
-        body += s.recv(n - len(body))
-    return body
-
-
-def closed(s, timeout=5):
-    s.settimeout(timeout)
-    try:
-        return s.recv(1) == b""
-    except ConnectionResetError:
-        return True
+raw_answer, closed = vt.recv_frame, vt.closed
 
 
 def case_malformed(e):
@@ -336,21 +275,7 @@ def run(name):
         CASES[name](e)
     finally:
         e.close()
-    print("ok: " + name)
-
-
-def main():
-    names = sys.argv[2:] or ["all"]
-    if names == ["all"]:
-        names = list(CASES)
-    for n in names:
-        try:
-            run(n)
-        except Fail as ex:
-            print("FAIL: %s: %s" % (n, ex))
-            return 1
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(vt.main(CASES, run))

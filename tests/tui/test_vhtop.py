@@ -12,35 +12,25 @@ the end, the tmux server too.
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-BUILD = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VH_BUILD", "build")
-FAKE = os.path.join(BUILD, "mgmt-agent", "vh-fake-target")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vhtestlib as vt  # noqa: E402
+from vhtestlib import Fail, check, wait_for  # noqa: E402
+
+BUILD = vt.build_dir()
+FAKE, VHD, VHCTL, VHTOP = vt.tools(BUILD)
 # VHTOP_TEST_QEMU=SCENARIO: run against vh itself in QEMU (vhd's qemu: target)
 # instead of the fake target.
 QEMU_SCENARIO = os.environ.get("VHTOP_TEST_QEMU", "")
-VHD = os.path.join(BUILD, "hostd", "vhd")
-VHCTL = os.path.join(BUILD, "cli", "vhctl")
-VHTOP = os.path.join(BUILD, "tui", "vhtop")
 PROMPT = "vhtest$ "
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 class Env:
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="vhtop-test-")
+        self.dir = vt.tmpdir("vhtop-test-")
         self.sock = os.path.join(self.dir, "vhd.sock")
         self.tsock = os.path.join(self.dir, "target.sock")
         self.tmux_name = "vhtop-test-%d" % os.getpid()
@@ -51,29 +41,21 @@ class Env:
     def start_fake(self):
         if QEMU_SCENARIO:
             return  # vhd starts QEMU itself
-        err = open(os.path.join(self.dir, "fake.log"), "w")
-        p = subprocess.Popen([FAKE, "--listen", "unix:" + self.tsock, "--tick-ms", "200"],
-                             stderr=err)
-        self.procs.append(p)
-        self.wait_for(lambda: os.path.exists(self.tsock), 5, "the fake target's socket")
+        self.procs.append(vt.start_fake(FAKE, self.tsock, os.path.join(self.dir, "fake.log"),
+                                        200))
 
     def start_vhd(self, wait_up=True):
         spec = "qemu:" + QEMU_SCENARIO if QEMU_SCENARIO else "unix:" + self.tsock
         p = subprocess.Popen([VHD, "--socket", self.sock, "--build-dir", BUILD, "--target", "ft=" + spec],
                              stderr=open(os.path.join(self.dir, "vhd.log"), "w"))
         self.procs.append(p)
-        self.wait_for(lambda: os.path.exists(self.sock), 10, "vhd's socket")
+        wait_for(lambda: os.path.exists(self.sock), 10, "vhd's socket")
         if wait_up:
-            self.wait_for(lambda: "up" in self.ctl("target", "list", check_rc=None).stdout,
-                          60 if QEMU_SCENARIO else 20, "vhd to bring the target up")
+            wait_for(lambda: "up" in self.ctl("target", "list", check_rc=None).stdout,
+                     60 if QEMU_SCENARIO else 20, "vhd to bring the target up")
 
     def ctl(self, *args, check_rc=0):
-        r = subprocess.run([VHCTL, "-s", self.sock] + list(args), capture_output=True,
-                           text=True, timeout=20)
-        if check_rc is not None and r.returncode != check_rc:
-            raise Fail("vhctl %s: exit %d\n%s%s" % (" ".join(args), r.returncode, r.stdout,
-                                                     r.stderr))
-        return r
+        return vt.vhctl(VHCTL, self.sock, args, check_rc=check_rc)
 
     def create_rt(self, cpu):
         entry = "rtapp_spawn" if QEMU_SCENARIO else "0x80200000"  # a real BareOS: by symbol
@@ -122,28 +104,13 @@ class Env:
             time.sleep(0.1)
         raise Fail("timed out waiting for %s; screen:\n%s" % (what, s))
 
-    def wait_for(self, pred, timeout, what):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if pred():
-                return
-            time.sleep(0.05)
-        raise Fail("timed out waiting for " + what)
-
     def vhtop(self, *args):
         self.type_line("%s -s %s %s; echo VHTOP-EXIT=$?" % (VHTOP, self.sock, " ".join(args)))
 
     def close(self):
         if self.tmux_up:
             self.tmux("kill-server", check_rc=False)
-        for p in self.procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait(5)
+        vt.stop_all(self.procs)
 
 
 # --- screen parsing ----------------------------------------------------------------
@@ -375,21 +342,7 @@ def run(name):
     finally:
         e.close()
     shutil.rmtree(e.dir, ignore_errors=True)  # kept when the case failed: the logs
-    print("ok: " + name)
-
-
-def main():
-    names = sys.argv[2:] or ["all"]
-    if names == ["all"]:
-        names = list(CASES)
-    for n in names:
-        try:
-            run(n)
-        except Fail as ex:
-            print("FAIL: %s: %s" % (n, ex))
-            return 1
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(vt.main(CASES, run))
