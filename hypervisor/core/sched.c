@@ -418,6 +418,11 @@ static struct vcpu *pick_be(struct cpu *c)
     return v;
 }
 
+void sched_release_guard(uint64_t ns)
+{
+    own_lead = ns / sched_ns_per_tick;
+}
+
 bool sched_release_near(const struct cpu *c, uint64_t now)
 {
     return c->armed_at != UINT64_MAX && c->armed_at <= now + own_lead;
@@ -453,6 +458,11 @@ static void arm_timer(struct cpu *c, uint64_t now)
             t = MIN(t, cur->rt.run_start + cur->rt.budget_left);
         } else {
             t = MIN(t, c->quantum_end);
+            /* best effort leaves the CPU when the guard before a release
+             * starts: the CPU is idle, not in a trap, when the release is due */
+            if (c->armed_at != UINT64_MAX) {
+                t = MIN(t, c->armed_at > own_lead ? c->armed_at - own_lead : 0);
+            }
         }
     }
     trace_event(c, TE_ARM, NULL, t > now ? t - now : 0);

@@ -18,6 +18,7 @@ struct vcpu vcpu_pool[VH_MAX_VCPUS];
 struct cpu cpus[VH_MAX_CPUS];
 uint32_t cpu_count;
 struct sim_state sim;
+uint64_t sim_guard_ns;
 
 #define RT_BASE (VH_MAX_ADUS * VH_MAX_BE_VCPUS)
 
@@ -139,6 +140,7 @@ void sim_reset(uint32_t ncpu, uint64_t quantum_ticks)
         vcpu_pool[i].rt_cpu = -1;
     }
     sched_init(quantum_ticks, 100, 0);
+    sched_release_guard(sim_guard_ns); /* 0 by default: exact schedules */
 }
 
 void sim_free(void)

@@ -55,6 +55,8 @@ struct sim_state {
 };
 
 extern struct sim_state sim;
+/* The scheduler's guard before releases in the simulation (ns; 0: none). */
+extern uint64_t sim_guard_ns;
 
 /* Fresh machine: `ncpu` CPUs, BE quantum, nothing queued. */
 void sim_reset(uint32_t ncpu, uint64_t quantum_ticks);

@@ -224,14 +224,14 @@ struct vcpu_regs *trap_handle(struct vcpu_regs *regs)
         }
         v = next;
     }
+    if (trace_on) {
+        trace_trap_done(c, cause, t0); /* agent work below is its own span */
+    }
     if (v->kind != VCPU_RT && mgmt_due(c, now)) {
         mgmt_work(c, now);
         sched_rearm(c, now); /* for the agent's next work, e.g. more output */
     }
     arch_apply_pending(v);
-    if (trace_on) {
-        trace_trap_done(c, cause, t0);
-    }
     sched_enter_ready(c, v);
     trace_event(c, TE_ENTER, v, 0);
     return &v->arch.regs;

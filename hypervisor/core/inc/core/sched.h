@@ -61,6 +61,9 @@ bool sched_rt_quiet(const struct cpu *c, uint64_t now, uint64_t window);
  * guard is longer than the longest bounded guest call. */
 #define SCHED_RELEASE_GUARD_NS 20000ULL
 bool sched_release_near(const struct cpu *c, uint64_t now);
+/* Change the guard (sched_init sets SCHED_RELEASE_GUARD_NS; 0: none, best
+ * effort runs up to each release, as in the exact schedules of the tests). */
+void sched_release_guard(uint64_t ns);
 /* False while, on CPUs emulated one after another, another CPU's release
  * is near or comes within `ahead` ticks (*until: when that ends); always
  * true on parallel hardware. */
