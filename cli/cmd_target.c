@@ -116,7 +116,8 @@ static const char vhctl__target_help[] =
     "usage: vhctl target list\n"
     "       vhctl target add NAME SPEC\n"
     "       vhctl target remove NAME\n"
-    "SPEC: unix:PATH, tcp:HOST:PORT, serial:DEVICE[:BAUD], qemu:SCENARIO[,smp=N][,icount]\n";
+    "SPEC: unix:PATH, tcp:HOST:PORT, serial:DEVICE[:BAUD],\n"
+    "      qemu:SCENARIO[,smp=N][,icount][,nosleep]\n";
 
 int vhctl_cmd_target(struct vhctl *v, int argc, char **argv)
 {

@@ -136,7 +136,7 @@ static void vhd__target_list(struct vhd_client *c, const Vhd__ClientRequest *rq)
 
 static void vhd__target_add(struct vhd_client *c, const Vhd__ClientRequest *rq)
 {
-    char why[256];
+    char why[512];
     const Vhd__TargetAddReq *a = rq->target_add;
     if (vhd_target_add(c->d, a->name, a->spec, why, sizeof(why)))
         vhd_client_reply(c, rq->id, a->name, VH__STATUS__INVALID_ARGUMENT, why);

@@ -37,6 +37,18 @@ static void vhd__send_control(struct vhd_target *t, const Vh__LinkControl *lc)
     vhd_target_send_frame(t, LINK_CH_CONTROL, buf, n);
 }
 
+/* The heartbeat period our Hello announces.  A QEMU target under
+ * -icount sleep=off runs emulated time apart from ours (far ahead when
+ * idle), so our wall-clock heartbeats cannot tell it we went silent: 0 asks
+ * it never to fall back to text for silence (vh.proto, Hello).  We still
+ * send heartbeats, and our own dead-target check stays on wall time. */
+static uint32_t vhd__hello_hb_ms(const struct vhd_target *t)
+{
+    if (t->spec.kind == VHD_SPEC_QEMU && t->spec.icount == VHD_ICOUNT_NOSLEEP)
+        return 0;
+    return VHD_HEARTBEAT_MS;
+}
+
 void vhd_target_send_hello(struct vhd_target *t)
 {
     Vh__Hello h = VH__HELLO__INIT;
@@ -44,7 +56,7 @@ void vhd_target_send_hello(struct vhd_target *t)
     h.protocol_version = VH__VERSION__PROTOCOL_VERSION;
     h.max_frame = LINK_MAX_PAYLOAD;
     h.build_id = (char *)"vhd";
-    h.heartbeat_ms = VHD_HEARTBEAT_MS;
+    h.heartbeat_ms = vhd__hello_hb_ms(t);
     lc.msg_case = VH__LINK_CONTROL__MSG_HELLO;
     lc.hello = &h;
     t->last_hello_tx_ns = vhd_now_ns();

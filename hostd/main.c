@@ -39,7 +39,9 @@ static void vhd__usage(FILE *f)
             "usage: vhd [options]\n"
             "  --target NAME=SPEC   add a target (repeatable); SPEC is one of\n"
             "                         unix:PATH  tcp:HOST:PORT  serial:DEVICE[:BAUD]\n"
-            "                         qemu:SCENARIO[,smp=N][,icount]  (vhd runs QEMU)\n"
+            "                         qemu:SCENARIO[,smp=N][,icount][,nosleep]  (vhd runs QEMU;\n"
+            "                         icount: -icount shift=3, paced to the host clock;\n"
+            "                         nosleep: -icount shift=3,sleep=off, deterministic)\n"
             "  --socket PATH        admin socket (read-only one: PATH.ro); default\n"
             "                       $XDG_RUNTIME_DIR/vhd.sock, /run/vhd.sock as root,\n"
             "                       else /tmp/vhd-UID.sock\n"
@@ -106,7 +108,7 @@ static int vhd__split(const char *arg, char *name, size_t cap, const char **spec
 static int vhd__dry_run_qemu(struct vhd *d, const struct vhd__opts *o)
 {
     for (unsigned i = 0; i < o->ntargets; i++) {
-        char name[32], why[256], sock[108], line[2048];
+        char name[32], why[512], sock[108], line[2048];
         const char *spec;
         struct vhd_spec sp;
         if (vhd__split(o->targets[i], name, sizeof(name), &spec))
@@ -143,7 +145,7 @@ static void vhd__on_signal(uv_signal_t *s, int signum)
 static int vhd__add_targets(struct vhd *d, const struct vhd__opts *o)
 {
     for (unsigned i = 0; i < o->ntargets; i++) {
-        char name[32], why[256];
+        char name[32], why[512];
         const char *spec;
         if (vhd__split(o->targets[i], name, sizeof(name), &spec))
             return -1;

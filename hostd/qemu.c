@@ -54,7 +54,7 @@ int vhd_qemu_command(struct vhd *d, const struct vhd_spec *sp, const struct vhd_
     if (scen)
         snprintf(elf, sizeof(elf), "%s", scen->hv_elf);
     else
-        snprintf(elf, sizeof(elf), "%s/target/scenarios/vh-%s.elf", d->build_dir, sp->scenario);
+        vhd_scen_elf_path(d->build_dir, sp->scenario, elf, sizeof(elf));
     unsigned smp = sp->smp ? sp->smp : scen && scen->ncpus ? scen->ncpus : 4;
     return vhd_qemu_cmd_build(cmd, d->qemu_bin, elf, smp, sp->icount, sock);
 }

@@ -19,7 +19,7 @@ static int vhd__arg(struct vhd_qemu_cmd *c, const char *s)
 }
 
 int vhd_qemu_cmd_build(struct vhd_qemu_cmd *c, const char *qemu_bin, const char *elf,
-                       unsigned smp, int icount, const char *sock)
+                       unsigned smp, enum vhd_icount icount, const char *sock)
 {
     char nsmp[16], chardev[256];
     memset(c, 0, sizeof(*c));
@@ -33,9 +33,9 @@ int vhd_qemu_cmd_build(struct vhd_qemu_cmd *c, const char *qemu_bin, const char 
     int rc = 0;
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         rc |= vhd__arg(c, fixed[i]);
-    if (icount) {
+    if (icount != VHD_ICOUNT_OFF) {
         rc |= vhd__arg(c, "-icount");
-        rc |= vhd__arg(c, "shift=3"); /* sleep on: virtual time keeps pace with the host link */
+        rc |= vhd__arg(c, icount == VHD_ICOUNT_NOSLEEP ? "shift=3,sleep=off" : "shift=3");
     }
     return rc ? -1 : 0;
 }

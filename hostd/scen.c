@@ -10,15 +10,31 @@
 
 #include "scenario.h"
 
+/* Where scenarios live under the source tree, in lookup order: the same
+ * folders the build compiles into BUILD/target/scenarios/vh-NAME.elf
+ * (scenarios/CMakeLists.txt), so every image the build makes is found. */
+static const char *const vhd__scen_dirs[] = {"scenarios", "tests/qemu/scenarios",
+                                             "tests/bench/scenarios"};
+#define VHD__SCEN_NDIRS (sizeof(vhd__scen_dirs) / sizeof(vhd__scen_dirs[0]))
+
 static int vhd__scen_path(const char *src, const char *name, char *out, size_t cap)
 {
-    static const char *const dirs[] = {"scenarios", "tests/qemu/scenarios"};
-    for (unsigned i = 0; i < 2; i++) {
-        snprintf(out, cap, "%s/%s/%s.vhs", src, dirs[i], name);
+    for (size_t i = 0; i < VHD__SCEN_NDIRS; i++) {
+        snprintf(out, cap, "%s/%s/%s.vhs", src, vhd__scen_dirs[i], name);
         if (access(out, R_OK) == 0)
             return 0;
     }
     return -1;
+}
+
+/* "no scenario 'x': looked for S/scenarios/x.vhs, ... and S/.../x.vhs" */
+static void vhd__scen_missing(const char *src, const char *name, char *why, size_t wl)
+{
+    int n = snprintf(why, wl, "no scenario '%s': looked for", name);
+    for (size_t i = 0; i < VHD__SCEN_NDIRS && n >= 0 && (size_t)n < wl; i++)
+        n += snprintf(why + n, wl - (size_t)n, "%s %s/%s/%s.vhs",
+                      i == 0 ? "" : i + 1 == VHD__SCEN_NDIRS ? " and" : ",", src,
+                      vhd__scen_dirs[i], name);
 }
 
 /* The ELF holding the symbols of an ADU's image (the scenario names the
@@ -48,11 +64,10 @@ int vhd_scen_load(const char *src, const char *build, const char *name, struct v
 {
     memset(o, 0, sizeof(*o));
     if (vhd__scen_path(src, name, o->file, sizeof(o->file))) {
-        snprintf(why, wl, "no scenario '%s': looked for %s/scenarios/%s.vhs and "
-                 "%s/tests/qemu/scenarios/%s.vhs", name, src, name, src, name);
+        vhd__scen_missing(src, name, why, wl);
         return -1;
     }
-    snprintf(o->hv_elf, sizeof(o->hv_elf), "%s/target/scenarios/vh-%s.elf", build, name);
+    vhd_scen_elf_path(build, name, o->hv_elf, sizeof(o->hv_elf));
     struct vhs_options opt;
     vhs_options_init(&opt);
     opt.skip_images = 1;
@@ -77,6 +92,11 @@ int vhd_scen_load(const char *src, const char *build, const char *name, struct v
     free(s);
     vhs_options_free(&opt);
     return rc;
+}
+
+void vhd_scen_elf_path(const char *build, const char *name, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/target/scenarios/vh-%s.elf", build, name);
 }
 
 int vhd_scen_find_adu(const struct vhd_scen_info *s, const char *adu)

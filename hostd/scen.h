@@ -1,6 +1,7 @@
 /*
- * What vhd knows about a scenario: its file (scenarios/NAME.vhs or
- * tests/qemu/scenarios/NAME.vhs under the source tree), the hypervisor
+ * What vhd knows about a scenario: its file (scenarios/NAME.vhs,
+ * tests/qemu/scenarios/NAME.vhs or tests/bench/scenarios/NAME.vhs under
+ * the source tree, the first found), the hypervisor
  * image the build made of it (BUILD/target/scenarios/vh-NAME.elf), its CPU
  * count and, per ADU, the ELF image whose symbols `--entry SYMBOL` names
  * (`image = bareos` is BUILD/target/bareos/bareos.elf).  Parsing uses the
@@ -29,6 +30,10 @@ struct vhd_scen_info {
  */
 int vhd_scen_load(const char *source_dir, const char *build_dir, const char *name,
                   struct vhd_scen_info *out, char *why, size_t why_len);
+
+/* The hypervisor image the build makes of scenario `name`:
+ * BUILD/target/scenarios/vh-NAME.elf, into out[cap]. */
+void vhd_scen_elf_path(const char *build_dir, const char *name, char *out, size_t cap);
 
 /* Index of ADU `adu` in `s`, or -1. */
 int vhd_scen_find_adu(const struct vhd_scen_info *s, const char *adu);

@@ -59,7 +59,12 @@ static int vhd__spec_qemu_opt(const char *opt, struct vhd_spec *o)
 {
     unsigned long v;
     if (strcmp(opt, "icount") == 0) {
-        o->icount = 1;
+        if (o->icount == VHD_ICOUNT_OFF) /* ",nosleep,icount" stays nosleep */
+            o->icount = VHD_ICOUNT_SLEEP;
+        return 0;
+    }
+    if (strcmp(opt, "nosleep") == 0) {
+        o->icount = VHD_ICOUNT_NOSLEEP;
         return 0;
     }
     if (strncmp(opt, "smp=", 4) == 0 && !vhd__parse_uint(opt + 4, 64, &v) && v > 0) {
@@ -72,7 +77,7 @@ static int vhd__spec_qemu_opt(const char *opt, struct vhd_spec *o)
 static int vhd__spec_qemu(const char *a, struct vhd_spec *o, char *why, size_t wl)
 {
     char buf[256];
-    if (strlen(a) >= sizeof(buf))
+    if (strlen(a) >= sizeof(buf) || a[0] == ',') /* strtok would skip an empty name */
         goto bad;
     strcpy(buf, a);
     char *save = NULL, *tok = strtok_r(buf, ",", &save);
@@ -81,14 +86,16 @@ static int vhd__spec_qemu(const char *a, struct vhd_spec *o, char *why, size_t w
         goto bad;
     while ((tok = strtok_r(NULL, ",", &save))) {
         if (vhd__spec_qemu_opt(tok, o)) {
-            snprintf(why, wl, "'qemu:%s': unknown option '%s'; known: smp=N (1..64), icount", a,
+            snprintf(why, wl,
+                     "'qemu:%s': unknown option '%s'; known: smp=N (1..64), icount, nosleep", a,
                      tok);
             return -1;
         }
     }
     return 0;
 bad:
-    snprintf(why, wl, "'qemu:%s': want qemu:SCENARIO[,smp=N][,icount], e.g. qemu:demo,smp=4", a);
+    snprintf(why, wl,
+             "'qemu:%s': want qemu:SCENARIO[,smp=N][,icount][,nosleep], e.g. qemu:demo,smp=4", a);
     return -1;
 }
 
@@ -116,7 +123,7 @@ int vhd_spec_parse(const char *text, struct vhd_spec *o, char *why, size_t wl)
     }
     snprintf(why, wl,
              "'%s': unknown target kind; use unix:PATH, tcp:HOST:PORT, serial:DEVICE[:BAUD] or "
-             "qemu:SCENARIO[,smp=N][,icount]",
+             "qemu:SCENARIO[,smp=N][,icount][,nosleep]",
              text);
     return -1;
 }

@@ -3,7 +3,13 @@
  *   unix:PATH                        a Unix socket (QEMU chardev server)
  *   tcp:HOST:PORT                    a TCP socket (QEMU, ser2net)
  *   serial:DEVICE[:BAUD]             a serial line (raw mode; default 115200)
- *   qemu:SCENARIO[,smp=N][,icount]   vhd starts QEMU with that scenario
+ *   qemu:SCENARIO[,smp=N][,icount][,nosleep]
+ *                                    vhd starts QEMU with that scenario
+ * qemu: options: smp=N overrides the scenario's CPU count; icount runs QEMU
+ * with -icount shift=3 (sleep on: emulated time keeps pace with the host);
+ * nosleep with -icount shift=3,sleep=off (deterministic emulated time that
+ * runs apart from the host's; implies icount; vhd then announces
+ * heartbeat_ms = 0 in its Hello so the target does not time the host out).
  * Pure parsing; errors say what would be right.
  */
 #ifndef VHD_SPEC_H
@@ -14,6 +20,13 @@
 
 enum vhd_spec_kind { VHD_SPEC_UNIX, VHD_SPEC_TCP, VHD_SPEC_SERIAL, VHD_SPEC_QEMU };
 
+/* How QEMU counts time for a qemu: target. */
+enum vhd_icount {
+    VHD_ICOUNT_OFF = 0,     /* QEMU's default: host-timed */
+    VHD_ICOUNT_SLEEP = 1,   /* ,icount: -icount shift=3 */
+    VHD_ICOUNT_NOSLEEP = 2, /* ,nosleep: -icount shift=3,sleep=off */
+};
+
 struct vhd_spec {
     enum vhd_spec_kind kind;
     char path[108];     /* unix: socket; serial: device */
@@ -22,7 +35,7 @@ struct vhd_spec {
     unsigned baud;      /* serial */
     char scenario[64];  /* qemu */
     unsigned smp;       /* qemu: 0 = from the scenario */
-    int icount;         /* qemu */
+    enum vhd_icount icount; /* qemu */
 };
 
 /* Returns 0, or -1 with a sentence in why[]. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "vhd.h"
@@ -182,16 +183,29 @@ static void vhd__tick(uv_timer_t *tm)
         vhd_fanout_sync(t);
 }
 
-static void vhd__target_load_scen(struct vhd_target *t)
+/* A qemu: target's scenario.  Without its .vhs vhd still boots the image
+ * the build made of it (its CPU count and symbols unknown: a warning);
+ * without that image either there is nothing to boot: -1 with why[]. */
+static int vhd__target_load_scen(struct vhd_target *t, char *why, size_t wl)
 {
-    char why[256];
+    char elf[VHD_PATH_MAX + 96];
     t->scen = calloc(1, sizeof(*t->scen));
-    if (t->scen && vhd_scen_load(t->d->source_dir, t->d->build_dir, t->spec.scenario, t->scen,
-                                 why, sizeof(why))) {
-        vhd_warn("target %s: %s", t->name, why);
-        free(t->scen);
-        t->scen = NULL;
+    if (!t->scen) {
+        snprintf(why, wl, "out of memory");
+        return -1;
     }
+    if (vhd_scen_load(t->d->source_dir, t->d->build_dir, t->spec.scenario, t->scen, why, wl) == 0)
+        return 0;
+    free(t->scen);
+    t->scen = NULL;
+    vhd_scen_elf_path(t->d->build_dir, t->spec.scenario, elf, sizeof(elf));
+    if (access(elf, R_OK) != 0) {
+        size_t n = strlen(why);
+        snprintf(why + n, wl - n, "; no image %s either (see --source-dir, --build-dir)", elf);
+        return -1;
+    }
+    vhd_warn("target %s: %s", t->name, why);
+    return 0;
 }
 
 static struct vhd_target *vhd__target_new(struct vhd *d, const char *name, const char *spec)
@@ -231,8 +245,7 @@ int vhd_target_add(struct vhd *d, const char *name, const char *spec, char *why,
     }
     t->spec = sp;
     if (sp.kind == VHD_SPEC_QEMU) {
-        vhd__target_load_scen(t);
-        if (vhd_qemu_start(t, why, wl)) {
+        if (vhd__target_load_scen(t, why, wl) || vhd_qemu_start(t, why, wl)) {
             free(t->scen);
             free(t);
             return -1;

@@ -8,7 +8,6 @@
 
 #define NS_PER_MS 1000000ull
 #define HB_NS ((uint64_t)MGMT_HEARTBEAT_MS * NS_PER_MS)
-#define SILENCE_NS (HB_NS * MGMT_FALLBACK_BEATS)
 
 void mgmt_agent_init(struct mgmt_agent *a, const struct mgmt_ops *ops, mgmt_write_fn write,
                      void *ctx)
@@ -123,7 +122,21 @@ static bool send_control(struct mgmt_agent *a, const vh_LinkControl *m)
     return mgmt__send(a, LINK_CH_CONTROL, a->payload, os.bytes_written);
 }
 
-static void enter_framed(struct mgmt_agent *a)
+/* The host silence that ends a session, from the heartbeat period the
+ * host announced: MGMT_FALLBACK_BEATS periods (at least MGMT_HOST_HB_MIN_MS
+ * each, so a host announcing a tiny period does not make the link flap),
+ * or 0 (never) when the host announced 0: its heartbeats are paced by a
+ * clock that need not keep step with ours (QEMU with -icount sleep=off). */
+static uint64_t silence_for(uint32_t host_hb_ms)
+{
+    if (host_hb_ms == 0)
+        return 0;
+    if (host_hb_ms < MGMT_HOST_HB_MIN_MS)
+        host_hb_ms = MGMT_HOST_HB_MIN_MS;
+    return (uint64_t)host_hb_ms * NS_PER_MS * MGMT_FALLBACK_BEATS;
+}
+
+static void enter_framed(struct mgmt_agent *a, uint32_t host_hb_ms)
 {
     struct mgmt_sys_info si;
     vh_LinkControl m;
@@ -132,6 +145,7 @@ static void enter_framed(struct mgmt_agent *a)
         a->ctr.mode_switches++;
     a->framed = true;
     a->host_ns = a->now_ns;
+    a->silence_ns = silence_for(host_hb_ms);
     a->hb_next_ns = a->now_ns + HB_NS;
     mgmt__subs_clear(a); /* a Hello starts a new session */
     memset(&si, 0, sizeof(si));
@@ -187,7 +201,7 @@ static void handle_control(struct mgmt_agent *a, const uint8_t *p, size_t len)
         return;
     }
     if (m.which_msg == vh_LinkControl_hello_tag)
-        enter_framed(a);
+        enter_framed(a, m.msg.hello.heartbeat_ms);
     else if (m.which_msg == vh_LinkControl_bye_tag && a->framed)
         leave_framed(a, "management link closed by the host: text mode");
 }
@@ -221,7 +235,7 @@ bool mgmt_agent_step(struct mgmt_agent *a, uint64_t now_ns)
         a->host_seen = false;
         a->host_ns = now_ns;
     }
-    if (a->framed && now_ns - a->host_ns > SILENCE_NS)
+    if (a->framed && a->silence_ns != 0 && now_ns - a->host_ns > a->silence_ns)
         leave_framed(a, "management link silent: text mode");
 
     if (a->rxq_count != 0) {
@@ -244,8 +258,8 @@ uint64_t mgmt_agent_next_ns(const struct mgmt_agent *a)
     if (!a->framed)
         return UINT64_MAX;
     uint64_t t = a->hb_next_ns;
-    if (a->host_ns + SILENCE_NS + 1 < t)
-        t = a->host_ns + SILENCE_NS + 1;
+    if (a->silence_ns != 0 && a->host_ns + a->silence_ns + 1 < t)
+        t = a->host_ns + a->silence_ns + 1;
     for (uint32_t i = 0; i < MGMT_MAX_SUBS; i++) {
         if (a->subs[i].call_id != 0 && a->subs[i].next_ns < t)
             t = a->subs[i].next_ns;

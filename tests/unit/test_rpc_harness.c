@@ -58,6 +58,11 @@ bool h_next_frame(struct link_frame *f)
 
 void h_hello(void)
 {
+    h_hello_hb(1000);
+}
+
+void h_hello_hb(uint32_t host_hb_ms)
+{
     vh_LinkControl m = vh_LinkControl_init_zero;
     uint8_t buf[64];
     pb_ostream_t os = pb_ostream_from_buffer(buf, sizeof(buf));
@@ -65,6 +70,7 @@ void h_hello(void)
 
     m.which_msg = vh_LinkControl_hello_tag;
     m.msg.hello.protocol_version = vh_Version_PROTOCOL_VERSION;
+    m.msg.hello.heartbeat_ms = host_hb_ms;
     cr_assert(pb_encode(&os, vh_LinkControl_fields, &m));
     h_send(LINK_CH_CONTROL, buf, os.bytes_written);
     h_run();

@@ -35,8 +35,11 @@ void h_send(uint8_t channel, const uint8_t *p, size_t n);
 void h_run(void);
 /* Next frame in the captured output; false when none is left. */
 bool h_next_frame(struct link_frame *f);
-/* Send a Hello and check the agent's Hello comes back. */
+/* Send a Hello as vhd does (heartbeat_ms 1000) and check the agent's Hello
+ * comes back. */
 void h_hello(void);
+/* The same with the host's heartbeat period host_hb_ms (0: "not your clock"). */
+void h_hello_hb(uint32_t host_hb_ms);
 /* Send a request and decode the first Response with its call_id. */
 bool h_call(const vh_Request *q, vh_Response *r);
 /* Encode and send a request without waiting for an answer. */

@@ -1,6 +1,8 @@
 /* The agent's modes (text until a Hello, framed, back to text after host
- * silence or a Bye), console and log output in both, heartbeats, and the
- * stats stream: rate, seq and dropped counts, unsubscribe. */
+ * silence counted in the host's announced heartbeat periods, never for
+ * silence when the host announced 0, or on a Bye), console and log output
+ * in both, heartbeats, and the stats stream: rate, seq and dropped counts,
+ * unsubscribe. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -85,17 +87,80 @@ Test(mode, heartbeat_and_fallback_after_silence)
     cr_assert_str_eq(h_text(), "[ctl] x\r\n");
 }
 
-Test(mode, bye_returns_to_text)
+static void send_bye(void)
 {
     vh_LinkControl m = vh_LinkControl_init_zero;
     uint8_t buf[16];
     pb_ostream_t os = pb_ostream_from_buffer(buf, sizeof(buf));
 
-    h_hello();
     m.which_msg = vh_LinkControl_bye_tag;
     cr_assert(pb_encode(&os, vh_LinkControl_fields, &m));
     h_send(LINK_CH_CONTROL, buf, os.bytes_written);
     h_run();
+}
+
+/* Silence is counted in the periods the host announced (with a floor), not
+ * in the agent's own heartbeat period. */
+Test(mode, fallback_follows_the_host_heartbeat)
+{
+    uint64_t t0 = H.now;
+
+    h_hello_hb(200); /* 3 x 200 ms */
+    cr_assert_eq(mgmt_agent_next_ns(&H.a), t0 + 600 * MS + 1, "the fallback check is timed");
+    h_set_now(t0 + 590 * MS);
+    h_run();
+    cr_assert(mgmt_agent_framed(&H.a));
+    h_set_now(t0 + 601 * MS);
+    h_run();
+    cr_assert_not(mgmt_agent_framed(&H.a));
+
+    H.out_pos = H.out_len;
+    t0 = H.now;
+    h_hello_hb(1); /* below the floor: 3 x MGMT_HOST_HB_MIN_MS */
+    h_set_now(t0 + 3 * MGMT_HOST_HB_MIN_MS * MS);
+    h_run();
+    cr_assert(mgmt_agent_framed(&H.a));
+    h_set_now(t0 + 3 * MGMT_HOST_HB_MIN_MS * MS + 1);
+    h_run();
+    cr_assert_not(mgmt_agent_framed(&H.a));
+}
+
+/* heartbeat_ms = 0: the host's beats do not measure our clock, so no amount
+ * of silence ends the session; a Bye does, and a new Hello with a period
+ * turns the fallback back on. */
+Test(mode, no_silence_fallback_when_host_heartbeat_is_zero)
+{
+    struct link_frame f;
+    int beats = 0;
+
+    h_hello_hb(0);
+    cr_assert_eq(mgmt_agent_next_ns(&H.a), H.now + MGMT_HEARTBEAT_MS * MS,
+                 "only our own heartbeat is timed");
+    for (int i = 0; i < 3600; i++) { /* an hour without a host frame */
+        h_set_now(H.now + 1000 * MS);
+        h_run();
+    }
+    cr_assert(mgmt_agent_framed(&H.a));
+    while (h_next_frame(&f))
+        beats += f.channel == LINK_CH_CONTROL;
+    cr_assert_eq(beats, 3600, "our heartbeats go on: %d", beats);
+    cr_assert_eq(H.a.ctr.mode_switches, 1);
+
+    h_hello_hb(1000); /* a new Hello with a period: silence counts again */
+    h_set_now(H.now + 3001 * MS);
+    h_run();
+    cr_assert_not(mgmt_agent_framed(&H.a));
+
+    H.out_pos = H.out_len;
+    h_hello_hb(0);
+    send_bye();
+    cr_assert_not(mgmt_agent_framed(&H.a), "a Bye still ends the session");
+}
+
+Test(mode, bye_returns_to_text)
+{
+    h_hello();
+    send_bye();
     cr_assert_not(mgmt_agent_framed(&H.a));
     cr_assert_eq(H.a.ctr.mode_switches, 2);
 }
@@ -342,4 +407,20 @@ Test(stats, many_ipc_channels_rotate_within_the_frame)
     }
     for (uint32_t p = 0; p < 64; p++)
         cr_assert_gt(seen[p], 0, "channel %u never reported", p);
+}
+
+/* A host that announced heartbeat_ms = 0 and sends nothing for 10 s still
+ * gets its 100 Hz stream (vhd with QEMU -icount sleep=off, where emulated
+ * seconds pass faster than the host's). */
+Test(stats, stream_goes_on_when_host_heartbeat_is_zero)
+{
+    uint64_t seq = 0;
+    uint32_t dropped = 0;
+
+    h_hello_hb(0);
+    subscribe(93, 100);
+    int n = run_for(10000, 93, &seq, &dropped);
+    cr_assert(mgmt_agent_framed(&H.a));
+    cr_assert(n >= 1000 && n <= 1001, "got %d messages", n);
+    cr_assert_eq(dropped, 0);
 }

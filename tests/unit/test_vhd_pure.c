@@ -1,6 +1,7 @@
 /*
  * Pure parts of vhd and vhctl: local-API framing, reconnect backoff,
- * durations, target specs, the QEMU command line and ELF symbol lookup.
+ * durations, target specs, the QEMU command line, scenario lookup and ELF
+ * symbol lookup.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "duration.h"
 #include "elfsym.h"
 #include "qemu_cmd.h"
+#include "scen.h"
 #include "spec.h"
 
 /* --- framing -------------------------------------------------------------- */
@@ -164,7 +166,15 @@ Test(vhd_spec, kinds)
     cr_assert_eq(vhd_spec_parse("qemu:demo,smp=2,icount", &s, why, sizeof(why)), 0);
     cr_assert_str_eq(s.scenario, "demo");
     cr_assert_eq(s.smp, 2);
-    cr_assert_eq(s.icount, 1);
+    cr_assert_eq(s.icount, VHD_ICOUNT_SLEEP);
+    cr_assert_eq(vhd_spec_parse("qemu:bstream-c1,nosleep", &s, why, sizeof(why)), 0);
+    cr_assert_str_eq(s.scenario, "bstream-c1");
+    cr_assert_eq(s.icount, VHD_ICOUNT_NOSLEEP);
+    cr_assert_eq(vhd_spec_parse("qemu:demo,nosleep,icount,smp=1", &s, why, sizeof(why)), 0);
+    cr_assert_eq(s.icount, VHD_ICOUNT_NOSLEEP, "icount after nosleep keeps sleep off");
+    cr_assert_eq(s.smp, 1);
+    cr_assert_eq(vhd_spec_parse("qemu:demo", &s, why, sizeof(why)), 0);
+    cr_assert_eq(s.icount, VHD_ICOUNT_OFF);
 }
 
 Test(vhd_spec, errors)
@@ -175,6 +185,11 @@ Test(vhd_spec, errors)
     cr_assert(strstr(why, "tcp:HOST:PORT"), "%s", why);
     cr_assert_eq(vhd_spec_parse("qemu:demo,smp=x", &s, why, sizeof(why)), -1);
     cr_assert(strstr(why, "unknown option 'smp=x'"), "%s", why);
+    cr_assert_eq(vhd_spec_parse("qemu:demo,sleep=off", &s, why, sizeof(why)), -1);
+    cr_assert(strstr(why, "unknown option 'sleep=off'; known: smp=N (1..64), icount, nosleep"),
+              "%s", why);
+    cr_assert_eq(vhd_spec_parse("qemu:,nosleep", &s, why, sizeof(why)), -1);
+    cr_assert(strstr(why, "want qemu:SCENARIO[,smp=N][,icount][,nosleep]"), "%s", why);
     cr_assert_eq(vhd_spec_parse("ssh:box", &s, why, sizeof(why)), -1);
     cr_assert(strstr(why, "unknown target kind"), "%s", why);
     cr_assert_eq(vhd_name_check("a b", why, sizeof(why)), -1);
@@ -194,8 +209,42 @@ Test(vhd_qemu, command_line)
                      "-chardev socket,id=s0,path=/run/q.sock,server=on,wait=on "
                      "-serial chardev:s0 -icount shift=3");
     cr_assert_null(c.argv[c.argc]);
-    cr_assert_eq(vhd_qemu_cmd_build(&c, "q", "k.elf", 2, 0, "s"), 0);
+    cr_assert_eq(vhd_qemu_cmd_build(&c, "q", "k.elf", 2, VHD_ICOUNT_OFF, "s"), 0);
     cr_assert_str_eq(c.argv[c.argc - 1], "chardev:s0", "no -icount unless asked");
+    cr_assert_eq(vhd_qemu_cmd_build(&c, "q", "k.elf", 1, VHD_ICOUNT_NOSLEEP, "s"), 0);
+    cr_assert_str_eq(c.argv[c.argc - 2], "-icount");
+    cr_assert_str_eq(c.argv[c.argc - 1], "shift=3,sleep=off");
+}
+
+/* --- scenario lookup (in this source tree) -------------------------------------- */
+
+Test(vhd_scen, finds_shipped_test_and_bench_scenarios)
+{
+    static struct vhd_scen_info si;
+    char why[512];
+    const char *names[] = {"demo", "mgmt", "bench-c1-r1", "bstream-c2"};
+    const char *dirs[] = {"/scenarios/", "/tests/qemu/scenarios/", "/tests/bench/scenarios/",
+                          "/tests/bench/scenarios/"};
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(vhd_scen_load(VH_TEST_SOURCE_DIR, "/b", names[i], &si, why, sizeof(why)), 0,
+                     "%s: %s", names[i], why);
+        cr_assert(strstr(si.file, dirs[i]), "%s", si.file);
+        cr_assert_gt(si.nadus, 0);
+    }
+    cr_assert_str_eq(si.hv_elf, "/b/target/scenarios/vh-bstream-c2.elf");
+    cr_assert_eq(si.ncpus, 2);
+    cr_assert_str_eq(si.adu[0], "ctl");
+    cr_assert_str_eq(si.image[0], "/b/target/bareos/bareos.elf", "symbols for --entry");
+}
+
+Test(vhd_scen, missing_says_where_it_looked)
+{
+    static struct vhd_scen_info si;
+    char why[512];
+    cr_assert_eq(vhd_scen_load("/src", "/b", "nope", &si, why, sizeof(why)), -1);
+    cr_assert_str_eq(why, "no scenario 'nope': looked for /src/scenarios/nope.vhs, "
+                          "/src/tests/qemu/scenarios/nope.vhs and "
+                          "/src/tests/bench/scenarios/nope.vhs");
 }
 
 /* --- ELF symbols (on this very test binary) ------------------------------------- */

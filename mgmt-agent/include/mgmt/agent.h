@@ -8,9 +8,13 @@
  * out as plain text "[tag] line\r\n", readable on a bare terminal.  When a
  * host sends a Hello on channel 0 the agent answers with its own Hello and
  * switches to framed mode (mgmt/link.h); when no frame has come from the
- * host for MGMT_FALLBACK_BEATS heartbeat periods (a host sends at least a
- * Heartbeat every period), or on a Bye, it falls back to text mode and ends
- * all stats subscriptions.
+ * host for MGMT_FALLBACK_BEATS of the heartbeat periods the host announced
+ * in its Hello (a host sends at least a Heartbeat every period; periods
+ * under MGMT_HOST_HB_MIN_MS count as that), or on a Bye, it falls back to
+ * text mode and ends all stats subscriptions.  A host that announces
+ * heartbeat_ms = 0 says its heartbeats do not measure our clock (emulated
+ * time that runs apart from the host's): silence then never ends the
+ * session; a Bye or a new Hello still do.
  *
  * Memory: no heap.  All buffers are inside struct mgmt_agent (about 32 KiB,
  * see the sizes below), so the hypervisor declares one statically.
@@ -56,7 +60,8 @@
 #include <mgmt/ops.h>
 
 #define MGMT_HEARTBEAT_MS 1000u   /* our heartbeat period, announced in Hello */
-#define MGMT_FALLBACK_BEATS 3u    /* host silence (in periods) before text mode */
+#define MGMT_FALLBACK_BEATS 3u    /* host silence (in host periods) before text mode */
+#define MGMT_HOST_HB_MIN_MS 100u  /* floor on the host's announced heartbeat period */
 #define MGMT_RXQ_SLOTS 8u         /* received frames waiting for mgmt_agent_step */
 #define MGMT_RXQ_BYTES 512u       /* largest queued payload (a Request is <= 297) */
 #define MGMT_OPCACHE_SLOTS 16u    /* op_id -> answer of recent mutations */
@@ -118,6 +123,7 @@ struct mgmt_agent {
     bool host_seen;       /* a frame arrived since the last step */
     uint64_t now_ns;      /* time of the latest step */
     uint64_t host_ns;     /* time a host frame was last seen */
+    uint64_t silence_ns;  /* host silence that ends the session; 0: none does */
     uint64_t hb_next_ns;  /* next heartbeat due */
     uint64_t hb_seq;
 
@@ -165,8 +171,9 @@ void mgmt_agent_rx(struct mgmt_agent *a, const uint8_t *bytes, size_t n);
  */
 bool mgmt_agent_step(struct mgmt_agent *a, uint64_t now_ns);
 
-/* When the agent next has timed work (heartbeat, stats, fallback check),
- * for the caller's timer; UINT64_MAX in text mode with nothing queued. */
+/* When the agent next has timed work (heartbeat, stats, fallback check
+ * unless the host's Hello turned it off), for the caller's timer;
+ * UINT64_MAX in text mode with nothing queued. */
 uint64_t mgmt_agent_next_ns(const struct mgmt_agent *a);
 
 /* True in framed mode. */
