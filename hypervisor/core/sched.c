@@ -164,6 +164,10 @@ static uint64_t sibling_window(const struct cpu *c, uint64_t now, uint64_t ahead
         if (hold != 0 && now < hold + window_tail) {
             end = MAX(end, hold + window_tail); /* released, its job not entered yet */
         }
+        const struct vcpu *run = cpus[i].cur;
+        if (run != NULL && run->kind == VCPU_RT) {
+            end = MAX(end, now + window_lead); /* its job runs: look again later */
+        }
         if (at == UINT64_MAX || rel == 0) {
             continue;
         }
