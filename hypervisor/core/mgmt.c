@@ -53,6 +53,7 @@ static spinlock_t lineq_lock = SPINLOCK_INIT;
 
 #define TXQ_BYTES 32768u /* several of the largest frames */
 #define TX_CHUNK 2048u   /* bytes to the UART per work step */
+#define TX_UNIT 256u     /* ... written in units, the guard checked between */
 static uint8_t txq[TXQ_BYTES];
 static uint32_t txq_head, txq_count; /* under mgmt_lock */
 
@@ -70,10 +71,11 @@ static size_t uart_write(void *ctx, const uint8_t *buf, size_t len)
     return len;
 }
 
-/* Write what the UART takes now, up to TX_CHUNK bytes (mgmt_lock held). */
-static void txq_drain(void)
+/* Write what the UART takes now, up to TX_UNIT bytes (mgmt_lock held);
+ * false when the UART took less. */
+static bool txq_drain(void)
 {
-    uint32_t budget = TX_CHUNK;
+    uint32_t budget = TX_UNIT;
     while (txq_count != 0 && budget != 0) {
         uint32_t n = MIN(MIN(txq_count, TXQ_BYTES - txq_head), budget);
         size_t done = platform_console_write(&txq[txq_head], n);
@@ -81,9 +83,10 @@ static void txq_drain(void)
         txq_count -= (uint32_t)done;
         budget -= (uint32_t)done;
         if (done < n) {
-            break; /* the UART is full: next step */
+            return false; /* the UART is full: next step */
         }
     }
+    return true;
 }
 
 void mgmt_init(uint64_t boot_id)
@@ -255,6 +258,14 @@ void mgmt_irq(struct cpu *c)
     mgmt_next = 0; /* frames may be waiting: work as soon as RT allows */
 }
 
+/* Still no RT release due on this CPU (nor, on a serialised emulator, on
+ * another) within the guard, by the clock now. */
+static bool mgmt_may_go_on(const struct cpu *c, uint64_t guard)
+{
+    uint64_t now = arch_time_now(), until;
+    return sched_rt_quiet(c, now, guard) && sched_sibling_quiet(c, now, guard, &until);
+}
+
 void mgmt_work(struct cpu *c, uint64_t now)
 {
     uint64_t guard = MGMT_GUARD_NS / sched_ns_per_tick;
@@ -272,13 +283,22 @@ void mgmt_work(struct cpu *c, uint64_t now)
     trace_event(c, TE_MGMT, NULL, 1);
     spin_lock(&mgmt_lock);
     bool more = false;
+    /* Each unit (an agent step, a chunk of output) is short; between units
+     * the guard is checked again, so a step never runs into a release. */
     for (int i = 0; i < 4 && TXQ_BYTES - txq_count >= LINK_MAX_ENCODED &&
+                    (i == 0 || mgmt_may_go_on(c, guard)) &&
                     (more = mgmt_agent_step(&agent, now_ns));
          i++) {
     }
     trace_mgmt_step(now);
-    lines_to_agent();
-    txq_drain();
+    if (mgmt_may_go_on(c, guard)) {
+        lines_to_agent();
+    }
+    for (uint32_t i = 0; i < TX_CHUNK / TX_UNIT && txq_count != 0 && mgmt_may_go_on(c, guard); i++) {
+        if (!txq_drain()) {
+            break; /* the UART is full */
+        }
+    }
     more = more || output_pending();
     uint64_t t = mgmt_agent_next_ns(&agent);
     spin_unlock(&mgmt_lock);
