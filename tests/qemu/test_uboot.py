@@ -76,13 +76,12 @@ def rt_mark(run, what):
     return s
 
 
-def mixed():
-    # One CPU shared by U-Boot and the RT ADU, under -icount (deterministic).
-    # (The shipped two-CPU uboot-mixed scenario shows, under -icount, QEMU's
-    # one-CPU-after-another emulation starving the RT CPU while U-Boot traps
-    # on the other; on wall-clock time the 2-core host's noise decides.  See
-    # the notes of the benchmark issue.)
-    r = t.Run(t.qemu_cmd(t.scenario_elf("uboot-onecpu"), 1))
+def mixed(scenario, cpus):
+    # U-Boot and the RT ADU under -icount (deterministic): the shipped
+    # two-CPU uboot-mixed, or both sharing one CPU (uboot-onecpu, where the
+    # RT-VCPU preempts U-Boot).
+    print("scenario %s, %d CPU(s)" % (scenario, cpus))
+    r = t.Run(t.qemu_cmd(t.scenario_elf(scenario), cpus))
     try:
         t.check(r.wait_line(r"\[uboot\] U-Boot 2023\.01", 120), "U-Boot prints its banner", r)
         t.check(to_prompt(r), "U-Boot reaches its => prompt (input reaches it)", r)
@@ -135,6 +134,8 @@ if __name__ == "__main__":
     absent()
     if not os.path.exists(UBOOT_BIN):
         print("skip - %s not installed (apt-get install u-boot-qemu)" % UBOOT_BIN)
+    elif len(sys.argv) > 1 and sys.argv[1] == "onecpu":
+        mixed("uboot-onecpu", 1)
     else:
-        mixed()
+        mixed("uboot-mixed", 2)
     t.done()
