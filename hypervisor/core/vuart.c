@@ -26,18 +26,7 @@ void vuart_flush(struct adu *a)
 
 void vuart_putc(struct adu *a, char ch)
 {
-    struct vuart *u = &a->vuart;
-    spin_lock(&a->lock);
-    if (ch == '\n') {
-        console_line((int)a->id, a->cfg->name, u->line, u->len);
-        u->len = 0;
-    } else if (ch != '\r') {
-        u->line[u->len++] = ch;
-        if (u->len == VUART_LINE) {
-            vuart_flush(a);
-        }
-    }
-    spin_unlock(&a->lock);
+    vuart_puts(a, &ch, 1);
 }
 
 void vuart_puts(struct adu *a, const char *p, size_t n)

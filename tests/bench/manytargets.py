@@ -21,16 +21,7 @@ import time
 import vhdclient as vc
 
 
-def proc_mem_kb(pid):
-    """(VmRSS, VmHWM) in KiB."""
-    rss = hwm = 0
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-            elif line.startswith("VmHWM:"):
-                hwm = int(line.split()[1])
-    return rss, hwm
+from vhtestlib import proc_mem_kb  # noqa: E402,F401 (tests/lib, on the path through vhdclient)
 
 
 def start_fakes(b, n, d):

@@ -6,101 +6,24 @@ list, stats subscribe) and decodes responses only as far as their top-level fiel
 protobuf wire format needed here is varints and length-delimited fields, nothing else.  One Client is
 one connection; many may be open at once and polled together with select().
 """
+import os
 import select
 import socket
 import struct
+import sys
 import time
 
 # vhd.proto field numbers (ClientRequest / ClientResponse)
-REQ_ID, REQ_TARGET = 1, 2
-REQ_TARGET_LIST, REQ_TARGET_ADD, REQ_STATS_SUBSCRIBE = 10, 11, 18
-RSP_ID, RSP_STATUS, RSP_DETAIL = 1, 2, 3
-RSP_TARGETS, RSP_STATS, RSP_GAP, RSP_STREAM_END, RSP_EVENT = 10, 14, 15, 16, 19
-LINK_UP = 3
-
-
-def _varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def _field_varint(num, v):
-    return _varint(num << 3) + _varint(v)
-
-
-def _field_bytes(num, b):
-    if isinstance(b, str):
-        b = b.encode()
-    return _varint(num << 3 | 2) + _varint(len(b)) + b
-
-
-def decode(buf):
-    """Top-level fields of one protobuf message: {field number: [value, ...]} with ints for varints and
-    fixed fields, bytes for length-delimited ones.  Raises ValueError on a malformed message."""
-    out, i, n = {}, 0, len(buf)
-
-    def varint():
-        nonlocal i
-        v = shift = 0
-        while True:
-            if i >= n:
-                raise ValueError("truncated varint")
-            b = buf[i]
-            i += 1
-            v |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return v
-
-    while i < n:
-        key = varint()
-        num, wt = key >> 3, key & 7
-        if wt == 0:
-            v = varint()
-        elif wt == 2:
-            ln = varint()
-            v = bytes(buf[i:i + ln])
-            i += ln
-        elif wt == 1:
-            v = struct.unpack_from("<Q", buf, i)[0]
-            i += 8
-        elif wt == 5:
-            v = struct.unpack_from("<I", buf, i)[0]
-            i += 4
-        else:
-            raise ValueError("wire type %d" % wt)
-        out.setdefault(num, []).append(v)
-    return out
-
-
-def req_target_add(rid, name, spec):
-    return _field_varint(REQ_ID, rid) + _field_bytes(REQ_TARGET_ADD, _field_bytes(1, name) + _field_bytes(2, spec))
-
-
-def req_target_list(rid):
-    return _field_varint(REQ_ID, rid) + _field_bytes(REQ_TARGET_LIST, b"")
-
-
-def req_stats_subscribe(rid, target, rate_hz):
-    return (_field_varint(REQ_ID, rid) + _field_bytes(REQ_TARGET, target) +
-            _field_bytes(REQ_STATS_SUBSCRIBE, _field_varint(1, rate_hz)))
-
-
-def target_states(rsp):
-    """{name: LinkState} from a decoded response to req_target_list."""
-    states = {}
-    for tl in rsp.get(RSP_TARGETS, []):
-        for ts in decode(tl).get(1, []):
-            f = decode(ts)
-            states[f.get(1, [b"?"])[0].decode(errors="replace")] = f.get(3, [0])[0]
-    return states
+# The client protocol's field numbers and codec are the tests' own (tests/lib).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vhtestlib import (LINK_UP, REQ_ID, REQ_STATS_SUBSCRIBE, REQ_TARGET, REQ_TARGET_ADD,  # noqa: E402,F401
+                       REQ_TARGET_LIST, RSP_DETAIL, RSP_EVENT, RSP_GAP, RSP_ID, RSP_STATS, RSP_STATUS,
+                       RSP_STREAM_END, RSP_TARGETS, req_stats_subscribe, req_target_add, req_target_list,
+                       target_states)
+from vhtestlib import pb_bytes as _field_bytes  # noqa: E402,F401
+from vhtestlib import pb_decode as decode  # noqa: E402,F401
+from vhtestlib import pb_uint as _field_varint  # noqa: E402,F401
+from vhtestlib import pb_varint as _varint  # noqa: E402,F401
 
 
 class Client:
