@@ -23,7 +23,7 @@ static struct be_queue be_q;
 static volatile uint32_t idle_mask;
 static uint64_t quantum;
 /* Guards around releases (see below), in ticks. */
-#define WINDOW_LEAD_NS 25000 /* before a sibling's timer fires */
+#define WINDOW_LEAD_NS 10000 /* before a sibling's timer fires */
 #define WINDOW_TAIL_NS 2000  /* after its release instant */
 #define WINDOW_CAP_NS 100000 /* a sibling stuck longer is not waited for */
 #define KICK_LEAD_NS 50000   /* wake-ups wait this close to an own release */
