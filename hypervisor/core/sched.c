@@ -137,13 +137,15 @@ void sched_account(struct cpu *c, uint64_t now, uint32_t kind)
  * round-robin TCG, as with -icount), a CPU's release waits whenever the
  * emulator runs another CPU: every timer write that becomes the earliest
  * deadline hands the emulator to the next CPU, which then runs whatever it
- * has to do.  So there, around each other CPU's release (from a little
- * before its timer fires until just after the release instant: its
- * window), a CPU runs no best-effort work and no agent work: it parks idle
- * until the window ends, with its timer set to leave a best-effort VCPU
- * before the next window opens; and it wakes no idle CPU while its own
- * release is near (the wake-up waits for its next decision).  Real
- * hardware runs CPUs in parallel and skips all this.
+ * has to do.  So there a CPU runs no best-effort and no agent work in
+ * another CPU's window: from a little before that CPU's release timer
+ * fires until its release is taken (its hold or its next timer shows it),
+ * and while it runs an RT job.  It parks idle until then (looking again
+ * every window_lead where the end is not known), and a CPU running best
+ * effort sets its timer to leave before the next window opens.  Wake-ups
+ * wait too: none toward a CPU whose release is near, none from a CPU whose
+ * own release is near or while a window is open (kick_later, sent at a
+ * later decision).  Real hardware runs CPUs in parallel and skips all this.
  */
 
 static bool serialised(void)

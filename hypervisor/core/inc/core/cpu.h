@@ -34,7 +34,7 @@ struct cpu {
     struct vcpu *rt[VH_MAX_RT_PER_CPU];
     uint32_t n_rt;
     uint32_t rt_util_ppm; /* admitted utilisation */
-    volatile uint64_t next_release; /* earliest RT release here, for siblings */
+    uint64_t next_release; /* earliest RT release here (its own CPU only) */
     uint32_t rt_gen;       /* changes whenever the RT set changes (under rt_lock) */
     uint32_t prep_gen;     /* rt_gen when the lean release path was prepared */
     uint64_t prep_other;   /* the next release after the prepared one */
