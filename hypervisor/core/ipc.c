@@ -229,6 +229,10 @@ bool ipc_hcall_send(struct vcpu *v, uint64_t dest, uint64_t gpa, uint64_t len)
     if (dst < 0) {
         r = VH_ENOENT;
     } else if (dst == (int)IPC_EP_MGMT) {
+        if (v->kind == VCPU_BE && !mgmt_rpc_fits(this_cpu())) {
+            arch_vcpu_hcall_restart(v); /* after this CPU's release: no RPC runs into it */
+            return true;
+        }
         r = send_mgmt(v, gpa, len);
     } else {
         r = send_adu(v, &adus[dst], gpa, len);

@@ -89,6 +89,30 @@ static bool txq_drain(void)
     return true;
 }
 
+/* Still no RT release due on this CPU (nor, on a serialised emulator, on
+ * another) within the guard, by the clock now. */
+static bool mgmt_may_go_on(const struct cpu *c, uint64_t guard)
+{
+    uint64_t now = arch_time_now(), until;
+    return sched_rt_quiet(c, now, guard) && sched_sibling_quiet(c, now, guard, &until);
+}
+
+/*
+ * Agent work runs in units (one agent step, one console line handed to the
+ * agent, one TX_UNIT of output), each started only where no release is due
+ * within MGMT_GUARD_NS: every unit is bounded well below that (a stats
+ * message of MGMT_STATS_VCPUS RT-VCPUs costs ~220 us under QEMU -icount at
+ * 8 ns per instruction, the longest agent step seen ~290 us; on hardware
+ * at 1 GHz a tenth of that).  The guard is fixed, not learnt from
+ * what units took: on an emulator without -icount the clock also counts
+ * the time the host or the other CPUs took, and costs learnt from it grew
+ * to milliseconds, starving the agent.
+ */
+static bool unit_may_run(const struct cpu *c)
+{
+    return mgmt_may_go_on(c, MGMT_GUARD_NS / sched_ns_per_tick);
+}
+
 void mgmt_init(uint64_t boot_id)
 {
     mgmt_agent_init(&agent, &vh_mgmt_ops, uart_write, NULL);
@@ -155,11 +179,11 @@ bool mgmt_log_room(void)
  * one more and for the agent's own largest frame, so RPC answers are never
  * starved by console output (mgmt_lock held; lines go out in order). */
 #define LINE_FRAME_MAX (2 + 2 * (1 + LINE_MAX + VH_NAME_LEN + 8 + 4))
-static void lines_to_agent(void)
+static void lines_to_agent(const struct cpu *c)
 {
     struct line_slot l;
     for (;;) {
-        if (TXQ_BYTES - txq_count < LINE_FRAME_MAX + LINK_MAX_ENCODED) {
+        if (TXQ_BYTES - txq_count < LINE_FRAME_MAX + LINK_MAX_ENCODED || !unit_may_run(c)) {
             return;
         }
         uint32_t dropped = 0;
@@ -258,14 +282,6 @@ void mgmt_irq(struct cpu *c)
     mgmt_next = 0; /* frames may be waiting: work as soon as RT allows */
 }
 
-/* Still no RT release due on this CPU (nor, on a serialised emulator, on
- * another) within the guard, by the clock now. */
-static bool mgmt_may_go_on(const struct cpu *c, uint64_t guard)
-{
-    uint64_t now = arch_time_now(), until;
-    return sched_rt_quiet(c, now, guard) && sched_sibling_quiet(c, now, guard, &until);
-}
-
 void mgmt_work(struct cpu *c, uint64_t now)
 {
     uint64_t guard = MGMT_GUARD_NS / sched_ns_per_tick;
@@ -282,19 +298,21 @@ void mgmt_work(struct cpu *c, uint64_t now)
     uint64_t t0 = trace_stamp();
     trace_event(c, TE_MGMT, NULL, 1);
     spin_lock(&mgmt_lock);
+    /* Each unit is checked against the releases ahead just before it runs
+     * (unit_may_run); one that does not fit now waits for the next try. */
     bool more = false;
-    /* Each unit (an agent step, a chunk of output) is short; between units
-     * the guard is checked again, so a step never runs into a release. */
-    for (int i = 0; i < 4 && TXQ_BYTES - txq_count >= LINK_MAX_ENCODED &&
-                    (i == 0 || mgmt_may_go_on(c, guard)) &&
-                    (more = mgmt_agent_step(&agent, now_ns));
-         i++) {
+    for (int i = 0; i < 4 && TXQ_BYTES - txq_count >= LINK_MAX_ENCODED; i++) {
+        if (i != 0 && !unit_may_run(c)) {
+            break; /* more is true: the next try goes on */
+        }
+        more = mgmt_agent_step(&agent, now_ns);
+        if (!more) {
+            break;
+        }
     }
     trace_mgmt_step(now);
-    if (mgmt_may_go_on(c, guard)) {
-        lines_to_agent();
-    }
-    for (uint32_t i = 0; i < TX_CHUNK / TX_UNIT && txq_count != 0 && mgmt_may_go_on(c, guard); i++) {
+    lines_to_agent(c);
+    for (uint32_t i = 0; i < TX_CHUNK / TX_UNIT && txq_count != 0 && unit_may_run(c); i++) {
         if (!txq_drain()) {
             break; /* the UART is full */
         }
@@ -324,4 +342,9 @@ long mgmt_rpc_packet(bool caller_may_manage, const uint8_t *req, size_t len, uin
     long r = mgmt_agent_rpc_packet(&agent, caller_may_manage, req, len, resp, cap);
     spin_unlock(&mgmt_lock);
     return r;
+}
+
+bool mgmt_rpc_fits(const struct cpu *c)
+{
+    return unit_may_run(c);
 }

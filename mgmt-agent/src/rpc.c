@@ -404,14 +404,12 @@ void mgmt__stats_step(struct mgmt_agent *a)
     if (s->next_ns <= a->now_ns)
         s->next_ns = a->now_ns + s->period_ns;
 
-    vh_Response *r = &mgmt__scratch(a)->resp;
-    memset(r, 0, sizeof(*r));
-    r->call_id = s->call_id;
-    r->which_result = vh_Response_stats_tag;
-    mgmt__fill_stats(a, s, &r->result.stats, LINK_MAX_PAYLOAD - MGMT_RESP_OVERHEAD);
+    vh_Stats *st = &mgmt__scratch(a)->resp.result.stats;
+    mgmt__fill_stats(a, s, st, LINK_MAX_PAYLOAD - MGMT_RESP_OVERHEAD);
     s->seq++;
-    size_t n = encode_response(r, a->payload, sizeof(a->payload));
-    if (n != 0 && mgmt__send(a, LINK_CH_RPC, a->payload, n))
+    const uint8_t *msg = NULL;
+    size_t n = mgmt__wire_stats_response(s->call_id, st, a->payload, sizeof(a->payload), &msg);
+    if (n != 0 && mgmt__send(a, LINK_CH_RPC, msg, n))
         s->dropped = 0;
     else
         s->dropped++;

@@ -377,7 +377,7 @@ static void chans_fill(struct mgmt_agent *a, struct mgmt_sub *s, vh_Stats *st, s
             continue;
         vh_IpcChannelStats *o = &st->ipc_channels[st->ipc_channels_count];
         chan_fill(&ci, &names, o);
-        size_t n = entry_size(vh_IpcChannelStats_fields, o);
+        size_t n = mgmt__wire_chan_entry(o);
         if (*used + n > budget)
             break;
         *used += n;
@@ -398,19 +398,21 @@ void mgmt__fill_stats(struct mgmt_agent *a, struct mgmt_sub *s, vh_Stats *st, si
     uint32_t slots = a->ops->vcpu_slots(), pos = s->vcpu_cursor;
     size_t used;
 
-    memset(st, 0, sizeof(*st));
+    /* Entries are set as they are added: no memset of the whole (~10 KiB). */
     st->seq = s->seq;
     st->dropped = s->dropped;
     st->uptime_ns = a->now_ns;
+    st->vcpus_count = 0;
+    st->cpus_count = 0;
+    st->ipc_channels_count = 0;
     cpus_fill(a, st);
     st->has_link = true;
     link_fill(&a->link, &st->link);
-    if (!pb_get_encoded_size(&used, vh_Stats_fields, st))
-        used = budget;
+    used = mgmt__wire_stats_size(st);
     chans_fill(a, s, st, &used, budget);
     if (pos >= slots)
         pos = 0;
-    for (; pos < slots && st->vcpus_count < 40; pos++) {
+    for (; pos < slots && st->vcpus_count < MGMT_STATS_VCPUS; pos++) {
         if (a->ops->vcpu_get(pos, &info) != 0)
             continue;
         vh_VcpuStats *v = &st->vcpus[st->vcpus_count];
@@ -422,7 +424,7 @@ void mgmt__fill_stats(struct mgmt_agent *a, struct mgmt_sub *s, vh_Stats *st, si
             v->has_rt = true;
             rt_stats_fill(&info.rt, &v->rt);
         }
-        size_t n = entry_size(vh_VcpuStats_fields, v);
+        size_t n = mgmt__wire_vcpu_entry(v);
         if (used + n > budget)
             break;
         used += n;

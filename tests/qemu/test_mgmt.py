@@ -232,9 +232,13 @@ def stream():
     before a release, which under load cost single jobs up to 143 us, with or without the stream.  With
     the stream, agent work next to a release cost single jobs up to 23 us in the windows that passed.
     So the stream's maximum may be 1 us above the quiet one's or up to MAX_FLOOR_US (twice that 23 us).
-    Misses and overruns must be 0.  A stream window where every job starts 85 us or more late (the
-    stream's 10 ms ticks locked just ahead of the 10 ms releases, the agent's work delaying each one) is
-    not noise: the test fails on it."""
+    Misses and overruns must be 0.
+
+    Every stream window is compared.  Until the agent's stats message was written in one pass
+    (mgmt-agent/src/stats_wire.c) one message cost ~580 us, longer than the agent's 500 us guard, and in
+    about one stream window in ten the stream's 10 ms ticks locked just ahead of the 10 ms releases:
+    every job of the window started 80-240 us late.  Agent work is now budgeted per kind of unit from
+    what that kind has cost (core/mgmt.c), so a unit never starts where it could run into a release."""
     d = t.Vhd("mgmt-one", extra=",nosleep")
     con = os.path.join(d.dir, "ctl.console")
     side = []
@@ -269,21 +273,12 @@ def stream():
                   % rates[k])
         ref = dict(avg=max(q["avg"] for q in quiet), p99=max(q["p99"] for q in quiet),
                    max=max(q["max"] for q in quiet))
-        phase_locked = 0
         for k, b in enumerate(busy):
             w = "stream window %d" % (k + 1)
             t.check(rates[k][0] >= 90,
                     "%s: the target streamed at 100 Hz of emulated time (%.1f)" % (w, rates[k][0]))
             t.check(b["misses"] == 0 and b["overruns"] == 0,
                     "%s: no RT miss or overrun (%d, %d)" % (w, b["misses"], b["overruns"]))
-            if b["min"] > 50:
-                # Known defect (issue 4's note): in about one stream window in ten every job starts
-                # ~100-250 us late, phase-locked with the 10 ms stream; not yet explained.  Such a
-                # window is reported, not compared; at least one window must be clean (below).
-                print("  KNOWN DEFECT - %s: every job started late (min %.1f us), phase-locked with the "
-                      "10 ms stream; not compared" % (w, b["min"]))
-                phase_locked += 1
-                continue
             t.check(b["avg"] <= ref["avg"] + AVG_NOISE_US,
                     "%s: average jitter %.2f us within %.1f us of without (%.2f)"
                     % (w, b["avg"], AVG_NOISE_US, ref["avg"]))
@@ -293,7 +288,6 @@ def stream():
             t.check(b["max"] <= max(ref["max"], MAX_FLOOR_US) + MAX_NOISE_US,
                     "%s: max jitter %.1f us within %.1f us of without (%.1f) or at most %.0f us"
                     % (w, b["max"], MAX_NOISE_US, ref["max"], MAX_FLOOR_US))
-        t.check(phase_locked < len(busy), "at least one stream window free of the phase-locked delay")
         for q in quiet:
             t.check(q["misses"] == 0 and q["overruns"] == 0, "no RT miss or overrun without the stream either")
         rc, out, _ = d.ctl("status")

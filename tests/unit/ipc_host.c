@@ -175,6 +175,12 @@ void arch_vcpu_hcall_restart(struct vcpu *v)
     host.restarts++;
 }
 
+bool mgmt_rpc_fits(const struct cpu *c)
+{
+    (void)c;
+    return !host.agent_no_room;
+}
+
 /* The agent: answers "ok" to managers and "denied" to everyone else. */
 long mgmt_rpc_packet(bool caller_may_manage, const uint8_t *req, size_t len, uint8_t *resp,
                      size_t cap)

@@ -18,6 +18,7 @@ struct host_log {
     uint32_t irq_posts[VH_MAX_VCPUS]; /* arch_vcpu_irq_post per VCPU */
     uint32_t restarts;                /* arch_vcpu_hcall_restart */
     uint32_t agent_calls;
+    bool agent_no_room;               /* mgmt_rpc_fits says a release is too near */
     bool agent_may_manage;
     size_t agent_req_len;
     uint32_t logs;

@@ -229,6 +229,22 @@ Test(ipc_hcall, management_rpc_needs_room_for_the_answer)
     cr_assert_eq(send_at(3, VH_MSG_DEST_MGMT, 0x10, 4), VH_EFAULT);
 }
 
+Test(ipc_hcall, management_rpc_waits_for_room_before_a_release)
+{
+    host.agent_no_room = true;
+    uint64_t pc = be(3, 0)->arch.regs.sepc;
+    memcpy(host_ram(3, 0), "req", 3);
+    cr_assert(ipc_hcall_send(be(3, 0), VH_MSG_DEST_MGMT, host_gpa(0), 3),
+              "the caller leaves the CPU (its release is near)");
+    cr_assert_eq(host.agent_calls, 0, "no agent work where a release of this CPU is near");
+    cr_assert_eq(host.restarts, 1, "the caller runs the same ecall again later");
+    cr_assert_eq(be(3, 0)->arch.regs.sepc, pc - 4);
+    cr_assert_eq(chan(3, IPC_EP_MGMT).sent, 0);
+    host.agent_no_room = false;
+    cr_assert_eq(send_text(3, VH_MSG_DEST_MGMT, "req"), 0);
+    cr_assert_eq(host.agent_calls, 1);
+}
+
 Test(ipc_hcall, management_rpc_not_from_rt_vcpus)
 {
     be(3, 0)->kind = VCPU_RT;

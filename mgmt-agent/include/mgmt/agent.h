@@ -63,6 +63,7 @@
 #define MGMT_FALLBACK_BEATS 3u    /* host silence (in host periods) before text mode */
 #define MGMT_HOST_HB_MIN_MS 100u  /* floor on the host's announced heartbeat period */
 #define MGMT_RXQ_SLOTS 8u         /* received frames waiting for mgmt_agent_step */
+#define MGMT_STATS_VCPUS 8u       /* VCPUs per stats message at most (the rest follow) */
 #define MGMT_RXQ_BYTES 512u       /* largest queued payload (a Request is <= 297) */
 #define MGMT_OPCACHE_SLOTS 16u    /* op_id -> answer of recent mutations */
 #define MGMT_OPCACHE_BYTES 192u   /* largest cached answer (a mutation's is <= 161) */
@@ -166,7 +167,8 @@ void mgmt_agent_rx(struct mgmt_agent *a, const uint8_t *bytes, size_t n);
  * list and stats calls, one adu_get/vcpu_get/cpu_get/chan_get per slot
  * (bounded by vcpu_slots() + adu_count() + cpu_count() + chan_slots()), a
  * nanopb decode of <= 297 bytes, a nanopb encode of <= LINK_MAX_PAYLOAD
- * bytes (twice for a list or a stats message: sizing, then encoding), the
+ * bytes (twice for a list: sizing, then encoding; a stats message of at
+ * most MGMT_STATS_VCPUS VCPUs is written in one pass, stats_wire.c), the
  * CRC and escaping of one frame and one write of <= LINK_MAX_ENCODED bytes.
  */
 bool mgmt_agent_step(struct mgmt_agent *a, uint64_t now_ns);

@@ -2,9 +2,9 @@
  * The management agent inside the hypervisor: the board's console UART
  * carries the hypervisor log, every ADU's console and the RPC channel
  * (mgmt-agent/).  One CPU (the management CPU) receives the UART and runs
- * the agent's bounded work steps, only while no RT job of that CPU is ready
- * or due within MGMT_GUARD_NS, so management traffic never delays an
- * admitted RT-VCPU.  Its time counts as hypervisor time on that CPU.
+ * the agent's bounded units of work, each only while no RT job of that CPU
+ * is ready or due within MGMT_GUARD_NS, so management traffic never delays
+ * an admitted RT-VCPU.  Its time counts as hypervisor time on that CPU.
  */
 #ifndef CORE_MGMT_H
 #define CORE_MGMT_H
@@ -16,7 +16,7 @@
 
 struct cpu;
 
-#define MGMT_GUARD_NS 500000ULL /* 500 us: longer than the worst agent step */
+#define MGMT_GUARD_NS 500000ULL /* 500 us: longer than the worst unit of agent work */
 
 /* Set up the agent and the UART receive interrupt (boot CPU). */
 void mgmt_init(uint64_t boot_id);
@@ -58,5 +58,9 @@ static inline uint64_t mgmt_next_tick(const struct cpu *c)
  */
 long mgmt_rpc_packet(bool caller_may_manage, const uint8_t *req, size_t len, uint8_t *resp,
                      size_t cap);
+/* An RPC may run on CPU c now: no release of c (nor, on a serialised
+ * emulator, of another CPU) is due within MGMT_GUARD_NS.  A best-effort
+ * caller otherwise calls again after the release. */
+bool mgmt_rpc_fits(const struct cpu *c);
 
 #endif /* CORE_MGMT_H */
