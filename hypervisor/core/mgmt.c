@@ -179,13 +179,14 @@ bool mgmt_log_room(void)
  * one more and for the agent's own largest frame, so RPC answers are never
  * starved by console output (mgmt_lock held; lines go out in order). */
 #define LINE_FRAME_MAX (2 + 2 * (1 + LINE_MAX + VH_NAME_LEN + 8 + 4))
-static void lines_to_agent(const struct cpu *c)
+static void lines_to_agent(struct cpu *c)
 {
     struct line_slot l;
     for (;;) {
         if (TXQ_BYTES - txq_count < LINE_FRAME_MAX + LINK_MAX_ENCODED || !unit_may_run(c)) {
             return;
         }
+        uint64_t u0 = trace_stamp();
         uint32_t dropped = 0;
         spin_lock(&lineq_lock);
         if (lineq_count == 0) {
@@ -211,6 +212,7 @@ static void lines_to_agent(const struct cpu *c)
                                 "console: %u line(s) dropped: output faster than the UART", dropped);
             mgmt_agent_log(&agent, msg, MIN((size_t)n, sizeof msg - 1));
         }
+        trace_span(c, TS_UNIT, u0);
     }
 }
 
@@ -305,7 +307,9 @@ void mgmt_work(struct cpu *c, uint64_t now)
         if (i != 0 && !unit_may_run(c)) {
             break; /* more is true: the next try goes on */
         }
+        uint64_t u0 = trace_stamp();
         more = mgmt_agent_step(&agent, now_ns);
+        trace_span(c, TS_UNIT, u0);
         if (!more) {
             break;
         }
@@ -313,7 +317,10 @@ void mgmt_work(struct cpu *c, uint64_t now)
     trace_mgmt_step(now);
     lines_to_agent(c);
     for (uint32_t i = 0; i < TX_CHUNK / TX_UNIT && txq_count != 0 && unit_may_run(c); i++) {
-        if (!txq_drain()) {
+        uint64_t u0 = trace_stamp();
+        bool all = txq_drain();
+        trace_span(c, TS_UNIT, u0);
+        if (!all) {
             break; /* the UART is full */
         }
     }

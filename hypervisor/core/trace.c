@@ -48,7 +48,7 @@ static uint64_t next_report;
 static bool dump_started;
 
 static const char *const span_name[TS_COUNT] = {"release", "decide", "switch", "sbi",
-                                                "mmio",    "irq",    "mgmt"};
+                                                "mmio",    "irq",    "mgmt",   "unit"};
 static const char *const ev_name[TE_COUNT] = {"trap", "wake", "release", "enter", "idle",
                                               "ipi",  "arm",  "mgmt",    "LATE"};
 

@@ -11,7 +11,7 @@
 #include <pb_encode.h>
 #include <string.h>
 
-#include "stats_wire.h"
+#include "wire.h"
 #include "vh.pb.h"
 
 /* What lives in struct mgmt_agent's scratch: the decoded request and the

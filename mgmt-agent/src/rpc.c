@@ -270,9 +270,17 @@ static size_t opcache_reply(const struct mgmt_opcache_slot *c, uint32_t call_id,
     return n + c->len;
 }
 
-/* Encode r into out[cap]; returns the length or 0 when it does not fit. */
+/* Encode r into out[cap]; returns the length or 0 when it does not fit.
+ * Lists go through wire.c (written at the end of out, then moved down). */
 static size_t encode_response(const vh_Response *r, uint8_t *out, size_t cap)
 {
+    if (mgmt__wire_handles(r)) {
+        const uint8_t *start = out;
+        size_t n = mgmt__wire_response(r, out, cap, &start);
+        for (size_t i = 0; i < n && start != out; i++)
+            out[i] = start[i]; /* start > out: a forward copy never overwrites what it reads */
+        return n;
+    }
     pb_ostream_t os = pb_ostream_from_buffer(out, cap);
 
     if (!pb_encode(&os, vh_Response_fields, r))
@@ -404,11 +412,16 @@ void mgmt__stats_step(struct mgmt_agent *a)
     if (s->next_ns <= a->now_ns)
         s->next_ns = a->now_ns + s->period_ns;
 
-    vh_Stats *st = &mgmt__scratch(a)->resp.result.stats;
-    mgmt__fill_stats(a, s, st, LINK_MAX_PAYLOAD - MGMT_RESP_OVERHEAD);
+    /* Only what the message uses is set: no memset of the whole (~10 KiB). */
+    vh_Response *r = &mgmt__scratch(a)->resp;
+    r->call_id = s->call_id;
+    r->status = vh_Status_OK;
+    r->detail[0] = '\0';
+    r->which_result = vh_Response_stats_tag;
+    mgmt__fill_stats(a, s, &r->result.stats, LINK_MAX_PAYLOAD - MGMT_RESP_OVERHEAD);
     s->seq++;
     const uint8_t *msg = NULL;
-    size_t n = mgmt__wire_stats_response(s->call_id, st, a->payload, sizeof(a->payload), &msg);
+    size_t n = mgmt__wire_response(r, a->payload, sizeof(a->payload), &msg);
     if (n != 0 && mgmt__send(a, LINK_CH_RPC, msg, n))
         s->dropped = 0;
     else

@@ -91,15 +91,6 @@ vh_Status mgmt__status_of(long err)
 }
 
 /* Encoded size of one repeated submessage entry: tag, length, body. */
-static size_t entry_size(const pb_msgdesc_t *fields, const void *msg)
-{
-    size_t n = 0;
-
-    if (!pb_get_encoded_size(&n, fields, msg))
-        return SIZE_MAX / 2;
-    return 1u + (n < 128u ? 1u : n < 16384u ? 2u : 3u) + n;
-}
-
 long mgmt__adu_by_name(struct mgmt_agent *a, const char *name, uint32_t *id, char *why, size_t n)
 {
     struct mgmt_adu_info info;
@@ -189,7 +180,7 @@ void mgmt__list_adus(struct mgmt_agent *a, vh_Response *r, size_t budget)
         if (l->adus_count >= 8)
             continue;
         adu_fill(&info, &l->adus[l->adus_count]);
-        size_t n = entry_size(vh_Adu_fields, &l->adus[l->adus_count]);
+        size_t n = mgmt__wire_adu_entry(&l->adus[l->adus_count]);
         if (used + n > budget)
             continue;
         used += n;
@@ -274,7 +265,7 @@ void mgmt__list_vcpus(struct mgmt_agent *a, vh_Response *r, const char *adu, siz
         if (l->vcpus_count >= 40)
             continue;
         vcpu_fill(&info, adu_names_get(&names, info.adu_id), &l->vcpus[l->vcpus_count]);
-        size_t n = entry_size(vh_Vcpu_fields, &l->vcpus[l->vcpus_count]);
+        size_t n = mgmt__wire_vcpu_entry(&l->vcpus[l->vcpus_count]);
         if (used + n > budget)
             continue;
         used += n;
@@ -424,7 +415,7 @@ void mgmt__fill_stats(struct mgmt_agent *a, struct mgmt_sub *s, vh_Stats *st, si
             v->has_rt = true;
             rt_stats_fill(&info.rt, &v->rt);
         }
-        size_t n = mgmt__wire_vcpu_entry(v);
+        size_t n = mgmt__wire_vcpu_stats_entry(v);
         if (used + n > budget)
             break;
         used += n;

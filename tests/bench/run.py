@@ -417,7 +417,8 @@ SPAN_NAMES = [("release", "release path: timer (trap or idle wake-up) to ready t
               ("sbi", "guest ecall handled in C (SBI calls, slow-path hypercalls), trap to return"),
               ("mmio", "trapped access to the virtual UART, trap to return"),
               ("irq", "interrupt taken while a guest ran, trap to return"),
-              ("mgmt", "one management agent step (agent work, console output)")]
+              ("mgmt", "one call of management work (several units, each checked against the releases ahead)"),
+              ("unit", "one unit of management work (an agent step, a console line, 256 bytes to the UART)")]
 
 
 def trace_spans(md):
@@ -449,8 +450,8 @@ def trace_spans(md):
                "1 CPU x 1 row with tracing off)." % (jit.group(1), jit.group(2))]
     if not ok:
         md.append("(btrace-c1: incomplete output, timeout)")
-    md += ["", "The `sbi` maximum includes the RT-VCPU creation at start (admission); `mgmt` steps write up to "
-           "2 KiB to the UART and run only where no release is due within 500 us.",
+    md += ["", "The `sbi` maximum includes the RT-VCPU creation at start (admission); a `mgmt` call writes up to "
+           "2 KiB to the UART, and each of its units starts only where no release is due within 500 us.",
            "`trace = late:TIME` instead records each CPU's recent events (traps, wake-ups, timer settings, "
            "releases, IPIs, agent steps) and prints them, all CPUs in time order, at the first release later "
            "than TIME: how the multi-CPU rows of part 1 were diagnosed.", ""]

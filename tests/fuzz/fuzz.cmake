@@ -42,7 +42,7 @@ if(VH_FUZZ_CLANG)
       -I${VH_FUZZ_PB_DIR} ${VH_FUZZ_NANOPB_INC})
   set(LINK_SRC ${VH_AGENT}/src/link.c)
   set(AGENT_SRC ${VH_AGENT}/src/agent.c ${VH_AGENT}/src/rpc.c ${VH_AGENT}/src/rpc_info.c
-                ${VH_AGENT}/src/stats_wire.c
+                ${VH_AGENT}/src/wire.c
                 ${VH_AGENT}/host/fake_ops.c ${VH_FUZZ_PB_DIR}/vh.pb.c)
   add_custom_command(OUTPUT ${VH_FUZZ_OUT}/fuzz_frame
     COMMAND ${VH_FUZZ_CLANG} ${VH_FUZZ_FLAGS} ${VH_FUZZ_DIR}/fuzz_frame.c ${LINK_SRC}

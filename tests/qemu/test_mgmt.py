@@ -2,7 +2,7 @@
 """Management plane end to end against vh in QEMU: vhd with a qemu: target,
 driven by vhctl; plus a burst of garbage on the raw UART that changes nothing.
 
-usage: test_mgmt.py vhctl|garbage
+usage: test_mgmt.py vhctl|garbage|stream|units
 """
 import json
 import os
@@ -235,7 +235,7 @@ def stream():
     Misses and overruns must be 0.
 
     Every stream window is compared.  Until the agent's stats message was written in one pass
-    (mgmt-agent/src/stats_wire.c) one message cost ~580 us, longer than the agent's 500 us guard, and in
+    (mgmt-agent/src/wire.c) one message cost ~580 us, longer than the agent's 500 us guard, and in
     about one stream window in ten the stream's 10 ms ticks locked just ahead of the 10 ms releases:
     every job of the window started 80-240 us late.  Agent work is now budgeted per kind of unit from
     what that kind has cost (core/mgmt.c), so a unit never starts where it could run into a release."""
@@ -306,7 +306,67 @@ def stream():
         d.stop()
 
 
-TESTS = {"vhctl": vhctl_flow, "garbage": garbage, "stream": stream}
+GUARD_NS = 500000  # MGMT_GUARD_NS (hypervisor/core/inc/core/mgmt.h)
+STATS_VCPUS = 8    # MGMT_STATS_VCPUS (mgmt-agent/include/mgmt/agent.h)
+
+
+def units():
+    """Every unit of the agent's work fits the guard before a release, measured by vh's tracing.
+
+    tests/qemu/scenarios/mgmt-units.vhs: one CPU with `trace = on`, RT-App's 4 RT-VCPUs and 4 more the
+    host creates (9 VCPUs with RT-App's own BE-VCPU), a 100 Hz stats stream and list calls beside it.
+    Under -icount the trace's cycles are emulated ns (8 per instruction).  The agent starts a unit only
+    where no release is due within GUARD_NS, so the longest unit (a stats message of STATS_VCPUS RT-VCPUs,
+    a list answer, a console line, 256 bytes to the UART) must take less; and the stream must still
+    report every VCPU, at most STATS_VCPUS per message."""
+    d = t.Vhd("mgmt-units", extra=",nosleep")
+    side = []
+    try:
+        t.check(d.wait_up(60), "vhd reaches the target (qemu:mgmt-units,nosleep)")
+        vhctl = [os.path.join(t.BUILD, "cli", "vhctl"), "-s", d.sock]
+        for k in range(4):
+            rc, out, err = d.ctl("vcpu", "create", "ctl", "--entry", "rtapp_spawn", "--period", "10ms",
+                                 "--budget", "500us")
+            t.check(rc == 0, "the host creates RT-VCPU %d of 4 %s" % (k + 1, err.strip()))
+        st = os.path.join(d.dir, "stats.json")
+        follow = subprocess.Popen(vhctl + ["-o", "json", "stats", "--follow", "--rate", "100"],
+                                  stdout=open(st, "w"), stderr=subprocess.STDOUT)
+        side.append(follow)
+        end = time.time() + 20
+        while time.time() < end and os.path.getsize(st) < 200000:
+            time.sleep(0.2)
+        for _ in range(5):
+            rc, out, _ = d.ctl("vcpu", "list")
+            t.check(rc == 0 and out and len(out[0].get("vcpus", [])) == 9, "vcpu list: 9 VCPUs")
+        time.sleep(1)
+        follow.terminate()
+        follow.wait(10)
+        msgs = [json.loads(l) for l in open(st, errors="replace") if l.startswith("{") and '"seq"' in l]
+        per_msg = max((len(m.get("vcpus", [])) for m in msgs), default=0)
+        seen = {v["vcpu_id"] for m in msgs for v in m.get("vcpus", [])}
+        t.check(len(msgs) >= 100, "stats messages received (%d)" % len(msgs))
+        t.check(0 < per_msg <= STATS_VCPUS, "at most %d VCPUs per message (%d)" % (STATS_VCPUS, per_msg))
+        t.check(len(seen) == 9, "every VCPU reported across messages (%d of 9)" % len(seen))
+        time.sleep(1.5)  # the next per-second report of the spans
+        p = subprocess.run(vhctl + ["console", "log"], stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=30)
+        spans = re.findall(r"trace: span unit n (\d+) avg (\d+) max (\d+) cycles", p.stdout)
+        if not t.check(spans, "vh's tracing reports the units of agent work"):
+            return
+        n, avg, mx = (int(x) for x in spans[-1])
+        print("agent units: %d, avg %.1f us, max %.1f us (guard %d us)" % (n, avg / 1e3, mx / 1e3,
+                                                                           GUARD_NS // 1000))
+        t.check(mx < GUARD_NS, "the longest unit of agent work (%.1f us) fits the %d us guard"
+                % (mx / 1e3, GUARD_NS // 1000))
+    finally:
+        for p in side:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(10)
+        d.stop()
+
+
+TESTS = {"vhctl": vhctl_flow, "garbage": garbage, "stream": stream, "units": units}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in TESTS:

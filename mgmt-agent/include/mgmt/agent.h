@@ -166,10 +166,10 @@ void mgmt_agent_rx(struct mgmt_agent *a, const uint8_t *bytes, size_t n);
  * Worst case of one call: one RPC, i.e. one mgmt_ops call plus, for the
  * list and stats calls, one adu_get/vcpu_get/cpu_get/chan_get per slot
  * (bounded by vcpu_slots() + adu_count() + cpu_count() + chan_slots()), a
- * nanopb decode of <= 297 bytes, a nanopb encode of <= LINK_MAX_PAYLOAD
- * bytes (twice for a list: sizing, then encoding; a stats message of at
- * most MGMT_STATS_VCPUS VCPUs is written in one pass, stats_wire.c), the
- * CRC and escaping of one frame and one write of <= LINK_MAX_ENCODED bytes.
+ * nanopb decode of <= 297 bytes, an encode of <= LINK_MAX_PAYLOAD bytes
+ * (lists and stats messages of at most MGMT_STATS_VCPUS VCPUs in one pass,
+ * wire.c; the small answers by nanopb), the CRC and escaping of one frame
+ * and one write of <= LINK_MAX_ENCODED bytes.
  */
 bool mgmt_agent_step(struct mgmt_agent *a, uint64_t now_ns);
 

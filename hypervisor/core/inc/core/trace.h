@@ -27,7 +27,8 @@ enum trace_span {
     TS_SBI,     /* a guest's ecall (SBI or hypercall) handled in C, trap to return */
     TS_MMIO,    /* a trapped access to a virtual device, trap to return */
     TS_IRQ,     /* an interrupt taken while a guest ran, trap to return */
-    TS_MGMT,    /* one management work step on the management CPU */
+    TS_MGMT,    /* one management work call on the management CPU (several units) */
+    TS_UNIT,    /* one unit of agent work: what the guard before a release must cover */
     TS_COUNT
 };
 

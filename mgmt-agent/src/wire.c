@@ -1,5 +1,5 @@
 /*
- * The stats stream message on the wire in one pass: see stats_wire.h.
+ * The agent's large answers on the wire in one pass: see wire.h.
  *
  * Protobuf rules kept, as nanopb applies them to proto3: a zero scalar, an
  * empty string and a false bool are left out; a present submessage (has_*
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "stats_wire.h"
+#include "wire.h"
 
 enum { WT_VARINT = 0, WT_LEN = 2 };
 
@@ -183,6 +183,49 @@ static void chan_body(struct wire *w, const vh_IpcChannelStats *c)
     u64f(w, vh_IpcChannelStats_src_adu_tag, c->src_adu);
 }
 
+static void vcpu_info_body(struct wire *w, const vh_Vcpu *v)
+{
+    u64f(w, vh_Vcpu_entry_tag, v->entry);
+    u64f(w, vh_Vcpu_util_ppm_tag, v->util_ppm);
+    u64f(w, vh_Vcpu_budget_ns_tag, v->budget_ns);
+    u64f(w, vh_Vcpu_deadline_ns_tag, v->deadline_ns);
+    u64f(w, vh_Vcpu_period_ns_tag, v->period_ns);
+    u64f(w, vh_Vcpu_affinity_tag, v->affinity);
+    u64f(w, vh_Vcpu_priority_tag, v->priority);
+    i32f(w, vh_Vcpu_cpu_tag, v->cpu);
+    i32f(w, vh_Vcpu_state_tag, (int32_t)v->state);
+    u64f(w, vh_Vcpu_index_tag, v->index);
+    i32f(w, vh_Vcpu_kind_tag, (int32_t)v->kind);
+    strf(w, vh_Vcpu_adu_tag, v->adu, sizeof(v->adu));
+    u64f(w, vh_Vcpu_adu_id_tag, v->adu_id);
+    u64f(w, vh_Vcpu_id_tag, v->id);
+}
+
+/* A repeated string: every element, empty or not. */
+static void rstrf(struct wire *w, uint32_t tag, const char *s, size_t cap)
+{
+    size_t n0 = w->n;
+    strf(w, tag, s, cap);
+    if (w->n == n0)
+        lenf(w, tag, 0);
+}
+
+static void adu_body(struct wire *w, const vh_Adu *d)
+{
+    pb_size_t caps = d->caps_count < pb_arraysize(vh_Adu, caps) ? d->caps_count
+                                                                 : pb_arraysize(vh_Adu, caps);
+    for (pb_size_t i = caps; i-- > 0;)
+        rstrf(w, vh_Adu_caps_tag, d->caps[i], sizeof(d->caps[i]));
+    u64f(w, vh_Adu_boots_tag, d->boots);
+    i32f(w, vh_Adu_state_tag, (int32_t)d->state);
+    u64f(w, vh_Adu_reserve_used_ppm_tag, d->reserve_used_ppm);
+    u64f(w, vh_Adu_reserve_ppm_tag, d->reserve_ppm);
+    u64f(w, vh_Adu_be_vcpus_tag, d->be_vcpus);
+    u64f(w, vh_Adu_ram_bytes_tag, d->ram_bytes);
+    strf(w, vh_Adu_name_tag, d->name, sizeof(d->name));
+    u64f(w, vh_Adu_id_tag, d->id);
+}
+
 static pb_size_t bounded(pb_size_t count, pb_size_t max)
 {
     return count < max ? count : max;
@@ -203,10 +246,36 @@ static void stats_body(struct wire *w, const vh_Stats *st)
     u64f(w, vh_Stats_seq_tag, st->seq);
 }
 
-size_t mgmt__wire_vcpu_entry(const vh_VcpuStats *v)
+static void vcpu_list_body(struct wire *w, const vh_VcpuList *l)
+{
+    for (pb_size_t i = bounded(l->vcpus_count, pb_arraysize(vh_VcpuList, vcpus)); i-- > 0;)
+        SUBMSG(w, vh_VcpuList_vcpus_tag, vcpu_info_body, &l->vcpus[i]);
+}
+
+static void adu_list_body(struct wire *w, const vh_AduList *l)
+{
+    for (pb_size_t i = bounded(l->adus_count, pb_arraysize(vh_AduList, adus)); i-- > 0;)
+        SUBMSG(w, vh_AduList_adus_tag, adu_body, &l->adus[i]);
+}
+
+size_t mgmt__wire_vcpu_stats_entry(const vh_VcpuStats *v)
 {
     struct wire w = {NULL, NULL, 0, false};
     SUBMSG(&w, vh_Stats_vcpus_tag, vcpu_body, v);
+    return w.n;
+}
+
+size_t mgmt__wire_vcpu_entry(const vh_Vcpu *v)
+{
+    struct wire w = {NULL, NULL, 0, false};
+    SUBMSG(&w, vh_VcpuList_vcpus_tag, vcpu_info_body, v);
+    return w.n;
+}
+
+size_t mgmt__wire_adu_entry(const vh_Adu *d)
+{
+    struct wire w = {NULL, NULL, 0, false};
+    SUBMSG(&w, vh_AduList_adus_tag, adu_body, d);
     return w.n;
 }
 
@@ -224,12 +293,26 @@ size_t mgmt__wire_stats_size(const vh_Stats *st)
     return w.n;
 }
 
-size_t mgmt__wire_stats_response(uint32_t call_id, const vh_Stats *st, uint8_t *buf, size_t cap,
-                                 const uint8_t **start)
+bool mgmt__wire_handles(const vh_Response *r)
+{
+    return r->which_result == vh_Response_stats_tag || r->which_result == vh_Response_vcpus_tag ||
+           r->which_result == vh_Response_adus_tag;
+}
+
+size_t mgmt__wire_response(const vh_Response *r, uint8_t *buf, size_t cap, const uint8_t **start)
 {
     struct wire w = {buf + cap, buf, 0, false};
-    SUBMSG(&w, vh_Response_stats_tag, stats_body, st);
-    u64f(&w, vh_Response_call_id_tag, call_id);
+    if (r->which_result == vh_Response_stats_tag)
+        SUBMSG(&w, vh_Response_stats_tag, stats_body, &r->result.stats);
+    else if (r->which_result == vh_Response_vcpus_tag)
+        SUBMSG(&w, vh_Response_vcpus_tag, vcpu_list_body, &r->result.vcpus);
+    else if (r->which_result == vh_Response_adus_tag)
+        SUBMSG(&w, vh_Response_adus_tag, adu_list_body, &r->result.adus);
+    else
+        return 0;
+    strf(&w, vh_Response_detail_tag, r->detail, sizeof(r->detail));
+    i32f(&w, vh_Response_status_tag, (int32_t)r->status);
+    u64f(&w, vh_Response_call_id_tag, r->call_id);
     if (w.full)
         return 0;
     *start = w.p;

@@ -1,17 +1,18 @@
 /*
- * The agent's one-pass stats encoder (mgmt-agent/src/stats_wire.c) against
- * nanopb's generic pb_encode(): for the same Response{call_id, stats}, the
- * same bytes; entry and body sizes as pb_get_encoded_size() gives them; no
- * write past the buffer it is given.  Messages are random over every field
- * (zero and non-zero scalars, 1- to 10-byte varints, negative cpu, empty
- * and full names, every count from 0 to the array's bound).
+ * The agent's one-pass encoder of its large answers (mgmt-agent/src/wire.c)
+ * against nanopb's generic pb_encode(): for the same Response (stats, VCPU
+ * list or ADU list, with or without status and detail), the same bytes;
+ * entry and body sizes as pb_get_encoded_size() gives them; no write
+ * outside the buffer it is given.  Messages are random over every field
+ * (zero and non-zero scalars, 1- to 10-byte varints, negative cpu, enums,
+ * empty and full strings, every count from 0 to the array's bound).
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include <pb_encode.h>
 
-#include "stats_wire.h"
+#include "wire.h"
 #include "vh.pb.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -109,24 +110,20 @@ static void random_stats(vh_Stats *st, unsigned nv, unsigned nc, unsigned nch)
 static vh_Response resp;
 static uint8_t want[16384], got[16384 + 128];
 
-static size_t pb_response(uint32_t call_id, const vh_Stats *st)
+static size_t pb_response(const vh_Response *r)
 {
-    memset(&resp, 0, sizeof(resp));
-    resp.call_id = call_id;
-    resp.which_result = vh_Response_stats_tag;
-    resp.result.stats = *st;
     pb_ostream_t os = pb_ostream_from_buffer(want, sizeof(want));
-    cr_assert(pb_encode(&os, vh_Response_fields, &resp), "nanopb: %s", PB_GET_ERROR(&os));
+    cr_assert(pb_encode(&os, vh_Response_fields, r), "nanopb: %s", PB_GET_ERROR(&os));
     return os.bytes_written;
 }
 
 /* Encode into got[GUARD .. GUARD + cap); the guard bytes either side must
  * stay as they were. */
 #define GUARD 64
-static size_t wire(uint32_t call_id, const vh_Stats *st, size_t cap, const uint8_t **start)
+static size_t wire(const vh_Response *r, size_t cap, const uint8_t **start)
 {
     memset(got, 0xa5, sizeof(got));
-    size_t m = mgmt__wire_stats_response(call_id, st, got + GUARD, cap, start);
+    size_t m = mgmt__wire_response(r, got + GUARD, cap, start);
     for (size_t i = 0; i < GUARD; i++) {
         cr_assert_eq(got[i], 0xa5, "a byte before the buffer was written");
         cr_assert_eq(got[GUARD + cap + i], 0xa5, "a byte past the buffer was written");
@@ -134,14 +131,35 @@ static size_t wire(uint32_t call_id, const vh_Stats *st, size_t cap, const uint8
     return m;
 }
 
-static void same_as_nanopb(uint32_t call_id, const vh_Stats *st)
+static void same_as_nanopb(const vh_Response *r)
 {
-    size_t n = pb_response(call_id, st);
+    cr_assert(mgmt__wire_handles(r));
+    size_t n = pb_response(r);
     const uint8_t *start = NULL;
-    size_t m = wire(call_id, st, sizeof(want), &start);
+    size_t m = wire(r, sizeof(want), &start);
     cr_assert_eq(m, n, "one-pass encoder wrote %zu bytes, nanopb %zu", m, n);
     cr_assert(start >= got + GUARD && start + m <= got + GUARD + sizeof(want));
     cr_assert(memcmp(start, want, n) == 0, "encodings differ");
+}
+
+/* The header fields of a Response: sometimes a status and a detail. */
+static void random_header(vh_Response *r)
+{
+    r->call_id = (uint32_t)val();
+    r->status = next() % 3 == 0 ? (vh_Status)(next() % 10) : vh_Status_OK;
+    if (next() % 3 == 0)
+        name(r->detail, sizeof(r->detail));
+    else
+        r->detail[0] = '\0';
+}
+
+static void stats_response(const vh_Stats *st)
+{
+    memset(&resp, 0, sizeof(resp));
+    random_header(&resp);
+    resp.which_result = vh_Response_stats_tag;
+    resp.result.stats = *st;
+    same_as_nanopb(&resp);
 
     size_t body = 0;
     cr_assert(pb_get_encoded_size(&body, vh_Stats_fields, st));
@@ -149,7 +167,7 @@ static void same_as_nanopb(uint32_t call_id, const vh_Stats *st)
     for (pb_size_t i = 0; i < st->vcpus_count; i++) {
         size_t e = 0;
         cr_assert(pb_get_encoded_size(&e, vh_VcpuStats_fields, &st->vcpus[i]));
-        cr_assert_eq(mgmt__wire_vcpu_entry(&st->vcpus[i]), 1 + (e < 128 ? 1 : 2) + e);
+        cr_assert_eq(mgmt__wire_vcpu_stats_entry(&st->vcpus[i]), 1 + (e < 128 ? 1 : 2) + e);
     }
     for (pb_size_t i = 0; i < st->ipc_channels_count; i++) {
         size_t e = 0;
@@ -158,25 +176,65 @@ static void same_as_nanopb(uint32_t call_id, const vh_Stats *st)
     }
 }
 
-static vh_Stats st;
-
-Test(stats_wire, empty_message)
+static void random_vcpus(vh_VcpuList *l, unsigned n)
 {
-    memset(&st, 0, sizeof(st));
-    same_as_nanopb(0, &st);
-    same_as_nanopb(7, &st);
+    l->vcpus_count = (pb_size_t)n;
+    for (unsigned i = 0; i < n; i++) {
+        vh_Vcpu *v = &l->vcpus[i];
+        v->id = (uint32_t)val();
+        v->adu_id = (uint32_t)val();
+        name(v->adu, sizeof(v->adu));
+        v->kind = (vh_VcpuKind)(next() % 2);
+        v->index = (uint32_t)val();
+        v->state = (vh_VcpuState)(next() % 6);
+        v->cpu = next() % 3 == 0 ? -1 : (int32_t)(val() & 0x7fffffff);
+        v->priority = (uint32_t)val();
+        v->affinity = (uint32_t)val();
+        v->period_ns = val();
+        v->deadline_ns = val();
+        v->budget_ns = val();
+        v->util_ppm = (uint32_t)val();
+        v->entry = val();
+    }
 }
 
-Test(stats_wire, random_messages_match_nanopb)
+static void random_adus(vh_AduList *l, unsigned n)
+{
+    l->adus_count = (pb_size_t)n;
+    for (unsigned i = 0; i < n; i++) {
+        vh_Adu *d = &l->adus[i];
+        d->id = (uint32_t)val();
+        name(d->name, sizeof(d->name));
+        d->ram_bytes = val();
+        d->be_vcpus = (uint32_t)val();
+        d->reserve_ppm = (uint32_t)val();
+        d->reserve_used_ppm = (uint32_t)val();
+        d->state = (vh_AduState)(next() % 3);
+        d->boots = (uint32_t)val();
+        d->caps_count = (pb_size_t)(next() % 5);
+        for (unsigned k = 0; k < d->caps_count; k++)
+            name(d->caps[k], sizeof(d->caps[k])); /* empty ones included */
+    }
+}
+
+static vh_Stats st;
+
+Test(wire, empty_stats)
+{
+    memset(&st, 0, sizeof(st));
+    stats_response(&st);
+}
+
+Test(wire, random_stats_match_nanopb)
 {
     for (unsigned iter = 0; iter < 2000; iter++) {
         random_stats(&st, (unsigned)(next() % 41), (unsigned)(next() % 9),
                      (unsigned)(next() % 17));
-        same_as_nanopb((uint32_t)val(), &st);
+        stats_response(&st);
     }
 }
 
-Test(stats_wire, every_bound_full)
+Test(wire, stats_every_bound_full)
 {
     random_stats(&st, 40, 8, 16);
     for (unsigned i = 0; i < 40; i++) {
@@ -189,20 +247,62 @@ Test(stats_wire, every_bound_full)
         memset(st.ipc_channels[i].src, 'x', 15);
         st.ipc_channels[i].src[15] = '\0';
     }
-    same_as_nanopb(UINT32_MAX, &st);
+    stats_response(&st);
 }
 
-Test(stats_wire, too_small_a_buffer_is_refused)
+Test(wire, random_lists_match_nanopb)
+{
+    for (unsigned iter = 0; iter < 2000; iter++) {
+        memset(&resp, 0, sizeof(resp));
+        random_header(&resp);
+        if (iter % 2 == 0) {
+            resp.which_result = vh_Response_vcpus_tag;
+            random_vcpus(&resp.result.vcpus, (unsigned)(next() % 41));
+            for (pb_size_t i = 0; i < resp.result.vcpus.vcpus_count; i++) {
+                size_t e = 0;
+                cr_assert(pb_get_encoded_size(&e, vh_Vcpu_fields, &resp.result.vcpus.vcpus[i]));
+                cr_assert_eq(mgmt__wire_vcpu_entry(&resp.result.vcpus.vcpus[i]),
+                             1 + (e < 128 ? 1 : 2) + e);
+            }
+        } else {
+            resp.which_result = vh_Response_adus_tag;
+            random_adus(&resp.result.adus, (unsigned)(next() % 9));
+            for (pb_size_t i = 0; i < resp.result.adus.adus_count; i++) {
+                size_t e = 0;
+                cr_assert(pb_get_encoded_size(&e, vh_Adu_fields, &resp.result.adus.adus[i]));
+                cr_assert_eq(mgmt__wire_adu_entry(&resp.result.adus.adus[i]),
+                             1 + (e < 128 ? 1 : 2) + e);
+            }
+        }
+        same_as_nanopb(&resp);
+    }
+}
+
+Test(wire, other_answers_are_left_to_nanopb)
+{
+    const uint8_t *start = NULL;
+    memset(&resp, 0, sizeof(resp));
+    resp.which_result = vh_Response_system_info_tag;
+    cr_assert_not(mgmt__wire_handles(&resp));
+    cr_assert_eq(mgmt__wire_response(&resp, got, sizeof(got), &start), 0);
+    resp.which_result = 0;
+    cr_assert_not(mgmt__wire_handles(&resp));
+}
+
+Test(wire, too_small_a_buffer_is_refused)
 {
     const uint8_t *start = NULL;
     for (unsigned iter = 0; iter < 200; iter++) {
         random_stats(&st, (unsigned)(next() % 41), (unsigned)(next() % 9),
                      (unsigned)(next() % 17));
-        uint32_t call_id = (uint32_t)val();
-        size_t n = pb_response(call_id, &st);
+        memset(&resp, 0, sizeof(resp));
+        random_header(&resp);
+        resp.which_result = vh_Response_stats_tag;
+        resp.result.stats = st;
+        size_t n = pb_response(&resp);
         for (size_t cap = n > 40 ? n - 40 : 0; cap < n; cap++)
-            cr_assert_eq(wire(call_id, &st, cap, &start), 0, "%zu bytes in %zu", n, cap);
-        cr_assert_eq(wire(call_id, &st, n, &start), n);
+            cr_assert_eq(wire(&resp, cap, &start), 0, "%zu bytes in %zu", n, cap);
+        cr_assert_eq(wire(&resp, n, &start), n);
         cr_assert_eq(start, got + GUARD, "an exact fit starts at the buffer");
         cr_assert(memcmp(start, want, n) == 0);
     }
