@@ -100,10 +100,11 @@ static bool mgmt_may_go_on(const struct cpu *c, uint64_t guard)
 /*
  * Agent work runs in units (one agent step, one console line handed to the
  * agent, one TX_UNIT of output), each started only where no release is due
- * within MGMT_GUARD_NS: every unit is bounded well below that (a stats
- * message of MGMT_STATS_VCPUS RT-VCPUs costs ~220 us under QEMU -icount at
- * 8 ns per instruction, the longest agent step seen ~290 us; on hardware
- * at 1 GHz a tenth of that).  The guard is fixed, not learnt from
+ * within MGMT_GUARD_NS: every unit is bounded well below that (under QEMU
+ * -icount, 8 ns per instruction, a stats message of MGMT_STATS_VCPUS
+ * RT-VCPUs costs ~220 us and the longest unit ~300 us, which
+ * qemu_mgmt_units keeps below the guard; on hardware at 1 GHz a tenth of
+ * that).  The guard is fixed, not learnt from
  * what units took: on an emulator without -icount the clock also counts
  * the time the host or the other CPUs took, and costs learnt from it grew
  * to milliseconds, starving the agent.
