@@ -143,7 +143,7 @@ static void poke_mgmt_cpu(void)
 {
     mgmt_next = 0;
     if (this_cpu()->id != mgmt_cpu && cpus[mgmt_cpu].cur == NULL) {
-        arch_ipi_send(mgmt_cpu);
+        sched_kick_idle_cpu(mgmt_cpu);
     }
 }
 

@@ -52,6 +52,11 @@ void sched_vcpu_stop(struct vcpu *v);
 long sched_be_set_affinity(struct vcpu *v, uint32_t mask);
 /* Ask the CPU running `v` (if any) to reschedule. */
 void sched_kick_vcpu(struct vcpu *v);
+/* Wake idle CPU `cpu` for the hypervisor's own work (the management
+ * CPU's output): at once, or on a serialised emulator, near a release of
+ * this CPU or another's window, at this CPU's next decision (none when
+ * `cpu` has a release near: it decides then anyway). */
+void sched_kick_idle_cpu(uint32_t cpu);
 
 /* No RT job of CPU c is ready or running, and none is released within
  * `window` ticks of `now`. */
