@@ -150,10 +150,12 @@ void sched_account(struct cpu *c, uint64_t now, uint32_t kind)
  * fires until its release is taken (its hold or its next timer shows it),
  * and while it runs an RT job.  It parks idle until then (looking again
  * every window_lead where the end is not known), and a CPU running best
- * effort sets its timer to leave before the next window opens.  Wake-ups
- * wait too: none toward a CPU whose release is near, none from a CPU whose
- * own release is near or while a window is open (kick_later, sent at a
- * later decision).  Real hardware runs CPUs in parallel and skips all this.
+ * effort sets its timer to leave before the next window opens; an idle CPU
+ * does not switch to best effort when a window opens within BE_LEAD_NS.
+ * Wake-ups wait too: none toward a CPU whose release is near, none from a
+ * CPU whose own release is near or while a window is open or opens within
+ * KICK_LEAD_NS (kick_later, sent at a later decision).  Real hardware runs
+ * CPUs in parallel and skips all this.
  */
 
 static bool serialised(void)
