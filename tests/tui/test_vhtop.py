@@ -256,7 +256,10 @@ def case_quit(e):
     e.keys("?")
     e.wait_screen(lambda s: "vhtop keys" in s, 5, "the help")
     e.keys("q")  # closes the help and quits
-    s = e.wait_screen(lambda s: "VHTOP-EXIT=0" in s, 5, "vhtop to exit with 0")
+    # The shell prints the prompt just after VHTOP-EXIT: wait for both.
+    s = e.wait_screen(lambda s: "VHTOP-EXIT=0" in s and
+                      [l for l in s.splitlines() if l.strip()][-1] == PROMPT.rstrip(), 5,
+                      "vhtop to exit with 0 and the prompt")
     lines = [line for line in s.splitlines() if line.strip()]
     check(lines[-1] == PROMPT.rstrip(), "the prompt is back on the last line:\n" + s)
     check("BEFORE-VHTOP" in s, "the screen before vhtop is restored:\n" + s)
@@ -316,9 +319,11 @@ def case_connecting(e):
 def case_readonly(e):
     e.start_shell()
     e.type_line("%s -s %s.ro; echo VHTOP-EXIT=$?" % (VHTOP, e.sock))
-    s = e.wait_screen(lambda s: header_ok(s) and "read-only" in s.splitlines()[0], 15,
-                      "the read-only header")
-    check("actions need the admin socket" in s.splitlines()[-1], "hint on the last line:\n" + s)
+    # The header and the hint are drawn by the same refresh, but tmux may show
+    # the screen between the two: wait for both.
+    s = e.wait_screen(lambda s: header_ok(s) and "read-only" in s.splitlines()[0] and
+                      "actions need the admin socket" in s.splitlines()[-1], 15,
+                      "the read-only header and the hint on the last line")
     e.keys("r")
     s = e.wait_screen(lambda s: "r: not available: read-only" in s, 5, "the refusal to act")
     check("reservation (%)" not in s, "no form opened:\n" + s)
