@@ -24,6 +24,17 @@ _start:
     csrw sscratch, zero
     li t0, MAX_CPUS
     bgeu a0, t0, park
+    /*
+     * Only the first hart here boots.  OpenSBI 1.1 (QEMU's -bios default)
+     * marks a hart START_PENDING before it stores the start address, so a
+     * stopped hart woken meanwhile may come here, to the boot address,
+     * instead of secondary_entry: it must not clear the BSS or boot again.
+     * It was being started anyway: it goes on as a secondary.
+     */
+    la t0, boot_claimed
+    li t1, 1
+    amoswap.w.aqrl t1, t1, (t0)
+    bnez t1, secondary_entry
     la t0, __bss_start
     la t1, __bss_end
 1:  bgeu t0, t1, 2f
@@ -55,6 +66,11 @@ set_stack:
 park:
     wfi
     j park
+
+.section .data
+.align 2
+boot_claimed:
+    .word 0                            /* in .data: the BSS clear must not reset it */
 
 .text
 .align 4
