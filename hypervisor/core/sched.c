@@ -484,9 +484,6 @@ static void arm_timer(struct cpu *c, uint64_t now)
         t = MIN(t, mgmt_next_tick(c)); /* agent work never runs during an RT job */
     }
     t = MIN(t, c->park_until);
-    if (c->kick_later != 0) {
-        t = MIN(t, now + kick_lead); /* deferred wake-ups go out at a decision: have one */
-    }
     if (serialised() && cur != NULL && cur->kind == VCPU_BE) {
         uint64_t next;
         (void)sibling_window(c, now, 0, &next);
