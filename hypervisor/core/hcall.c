@@ -38,9 +38,17 @@ static bool hc_info(struct vcpu *v, uint64_t gpa)
     return false;
 }
 
-/* At most VUART_PUTS_MAX bytes per call (the guest calls again for the
- * rest), and a best-effort caller whose CPU has a release due shortly
- * calls again after it: console output never holds up a release. */
+bool hcall_console_waits(struct cpu *c, struct vcpu *v, const char *p, uint64_t *len)
+{
+    if (v->kind == VCPU_BE && sched_release_near(c, arch_time_now())) {
+        arch_vcpu_hcall_restart(v);
+        return true;
+    }
+    *len = MIN(*len, (uint64_t)VUART_PUTS_MAX);
+    vuart_puts(v->adu, p, (size_t)*len);
+    return false;
+}
+
 static bool hc_console(struct cpu *c, struct vcpu *v, uint64_t gpa, uint64_t len)
 {
     const char *p = adu_gpa_to_hva(v->adu, gpa, len);
@@ -48,12 +56,9 @@ static bool hc_console(struct cpu *c, struct vcpu *v, uint64_t gpa, uint64_t len
         arch_vcpu_set_ret(v, VH_EFAULT, 0);
         return false;
     }
-    if (v->kind == VCPU_BE && sched_release_near(c, arch_time_now())) {
-        arch_vcpu_hcall_restart(v);
+    if (hcall_console_waits(c, v, p, &len)) {
         return true;
     }
-    len = MIN(len, (uint64_t)VUART_PUTS_MAX);
-    vuart_puts(v->adu, p, len);
     arch_vcpu_set_ret(v, 0, len);
     return false;
 }

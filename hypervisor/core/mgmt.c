@@ -89,29 +89,23 @@ static bool txq_drain(void)
     return true;
 }
 
-/* Still no RT release due on this CPU (nor, on a serialised emulator, on
- * another) within the guard, by the clock now. */
-static bool mgmt_may_go_on(const struct cpu *c, uint64_t guard)
-{
-    uint64_t now = arch_time_now(), until;
-    return sched_rt_quiet(c, now, guard) && sched_sibling_quiet(c, now, guard, &until);
-}
-
 /*
  * Agent work runs in units (one agent step, one console line handed to the
- * agent, one TX_UNIT of output), each started only where no release is due
- * within MGMT_GUARD_NS: every unit is bounded well below that (under QEMU
- * -icount, 8 ns per instruction, a stats message of MGMT_STATS_VCPUS
- * RT-VCPUs costs ~220 us and the longest unit ~300 us, which
- * qemu_mgmt_units keeps below the guard; on hardware at 1 GHz a tenth of
- * that).  The guard is fixed, not learnt from
- * what units took: on an emulator without -icount the clock also counts
- * the time the host or the other CPUs took, and costs learnt from it grew
- * to milliseconds, starving the agent.
+ * agent, one TX_UNIT of output), each started only where no RT release of
+ * this CPU (nor, on a serialised emulator, of another) is due within
+ * MGMT_GUARD_NS by the clock now.  Every unit is bounded well below that:
+ * under QEMU -icount (8 ns per instruction) a stats message of
+ * MGMT_STATS_VCPUS RT-VCPUs costs ~220 us and the longest unit ~300 us,
+ * which qemu_mgmt_units keeps below the guard; on hardware at 1 GHz a tenth
+ * of that.  The guard is fixed, not learnt from what units took: on an
+ * emulator without -icount the clock also counts the time the host or the
+ * other CPUs took, and costs learnt from it grew to milliseconds, starving
+ * the agent.
  */
 static bool unit_may_run(const struct cpu *c)
 {
-    return mgmt_may_go_on(c, MGMT_GUARD_NS / sched_ns_per_tick);
+    uint64_t now = arch_time_now(), guard = MGMT_GUARD_NS / sched_ns_per_tick, until;
+    return sched_rt_quiet(c, now, guard) && sched_sibling_quiet(c, now, guard, &until);
 }
 
 void mgmt_init(uint64_t boot_id)

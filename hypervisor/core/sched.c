@@ -206,27 +206,32 @@ static bool own_release_near(const struct cpu *c, uint64_t now)
     return c->armed_at != UINT64_MAX && c->armed_at <= now + kick_lead;
 }
 
-/*
- * Wake one idle CPU that may run `v` (not the caller), at once or, near
- * this CPU's release on a serialised emulator, at its next decision.
- */
-static void kick_idle_for(const struct vcpu *v, uint32_t self)
+/* Wake-ups from this CPU wait (serialised emulator): its own release is
+ * near, or another CPU's window is open or opens within kick_lead (the
+ * woken CPU would decide in it). */
+static bool kicks_wait(const struct cpu *self, uint64_t now)
 {
-    uint32_t mask = idle_mask & v->affinity & ~(1u << self);
+    uint64_t next;
+    return own_release_near(self, now) || sibling_window(self, now, kick_lead, &next) != 0;
+}
+
+/*
+ * Wake one CPU of `mask` (not the caller): at once or, on a serialised
+ * emulator when kicks_wait(), at the caller's next decision (kick_later).
+ * A CPU whose own release is near is left alone: it decides then anyway,
+ * and woken now it would do this work in its release window.
+ */
+static void kick_one_of(uint32_t mask, uint32_t self)
+{
+    mask &= ~(1u << self);
     if (mask != 0 && serialised()) {
-        /* Not a CPU whose release is near: it decides then anyway, and
-         * woken now it would do this work in its release window. */
         uint64_t now = arch_time_now();
-        uint32_t calm = 0;
         for (uint32_t cpu = 0; cpu < cpu_count; cpu++) {
-            if ((mask & (1u << cpu)) && !own_release_near(&cpus[cpu], now)) {
-                calm |= 1u << cpu;
+            if ((mask & (1u << cpu)) && own_release_near(&cpus[cpu], now)) {
+                mask &= ~(1u << cpu);
             }
         }
-        mask = calm;
-        uint64_t next;
-        if (mask != 0 && (own_release_near(&cpus[self], now) ||
-                          sibling_window(&cpus[self], now, kick_lead, &next) != 0)) {
+        if (mask != 0 && kicks_wait(&cpus[self], now)) {
             cpus[self].kick_later |= mask & -mask; /* after the release(s) */
             return;
         }
@@ -239,24 +244,15 @@ static void kick_idle_for(const struct vcpu *v, uint32_t self)
     }
 }
 
+/* Wake one idle CPU that may run `v`. */
+static void kick_idle_for(const struct vcpu *v, uint32_t self)
+{
+    kick_one_of(idle_mask & v->affinity, self);
+}
+
 void sched_kick_idle_cpu(uint32_t cpu)
 {
-    uint32_t self = this_cpu()->id;
-    if (cpu == self) {
-        return;
-    }
-    if (serialised()) {
-        uint64_t now = arch_time_now(), next;
-        if (own_release_near(&cpus[cpu], now)) {
-            return; /* it decides at its release anyway */
-        }
-        if (own_release_near(&cpus[self], now) ||
-            sibling_window(&cpus[self], now, kick_lead, &next) != 0) {
-            cpus[self].kick_later |= 1u << cpu;
-            return;
-        }
-    }
-    arch_ipi_send(cpu);
+    kick_one_of(1u << cpu, this_cpu()->id);
 }
 
 static void send_kicks_later(struct cpu *c)
@@ -637,8 +633,7 @@ struct vcpu *sched_reschedule(struct cpu *c, uint64_t now)
     }
     arm_timer(c, now);
     if (c->kick_later != 0 &&
-        !(serialised() && (park != 0 || c->hold != 0 || own_release_near(c, now) ||
-                           sibling_window(c, now, kick_lead, &window_next) != 0))) {
+        !(serialised() && (park != 0 || c->hold != 0 || kicks_wait(c, now)))) {
         send_kicks_later(c);
     }
     trace_span(c, TS_DECIDE, t0);

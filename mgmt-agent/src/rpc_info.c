@@ -90,7 +90,6 @@ vh_Status mgmt__status_of(long err)
     }
 }
 
-/* Encoded size of one repeated submessage entry: tag, length, body. */
 long mgmt__adu_by_name(struct mgmt_agent *a, const char *name, uint32_t *id, char *why, size_t n)
 {
     struct mgmt_adu_info info;

@@ -10,7 +10,6 @@ VHD_WRAP (e.g. "valgrind -q --error-exitcode=99") runs vhd under a tool.
 import json
 import os
 import shlex
-import signal
 import socket
 import struct
 import subprocess
@@ -19,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import vhtestlib as vt  # noqa: E402
-from vhtestlib import Fail, check, read_json_lines, wait_for  # noqa: E402
+from vhtestlib import check, read_json_lines, wait_for  # noqa: E402
 
 BUILD = vt.build_dir()
 FAKE, VHD, VHCTL, _ = vt.tools(BUILD)
@@ -70,13 +69,7 @@ class Env:
             return f.read()
 
     def close(self):
-        if self.vhd and self.vhd.poll() is None:
-            self.vhd.send_signal(signal.SIGTERM)
-            try:
-                rc = self.vhd.wait(30)
-                check(rc == 0, "vhd exited %d after SIGTERM" % rc)
-            except subprocess.TimeoutExpired:
-                raise Fail("vhd did not stop on SIGTERM")
+        vt.stop_vhd_cleanly(self.vhd, 30)
         vt.stop_all(self.procs, grace=0)
 
 

@@ -26,7 +26,6 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -115,13 +114,7 @@ class Env:
         """Stop vhd while the clients are still connected (a stuck one with its
         queue full: vhd frees it on the way out), then the rest."""
         try:
-            if self.vhd and self.vhd.poll() is None:
-                self.vhd.send_signal(signal.SIGTERM)
-                try:
-                    rc = self.vhd.wait(60)
-                    check(rc == 0, "vhd exited %d after SIGTERM" % rc)
-                except subprocess.TimeoutExpired:
-                    raise Fail("vhd did not stop on SIGTERM")
+            vt.stop_vhd_cleanly(self.vhd, 60)
         finally:
             for c in self.clients:
                 c.close()

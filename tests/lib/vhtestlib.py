@@ -99,6 +99,18 @@ def stop(p, sig=signal.SIGTERM, grace=10):
     p.wait(30)
 
 
+def stop_vhd_cleanly(p, timeout):
+    """SIGTERM a running vhd and check it exits 0 within timeout seconds."""
+    if p is None or p.poll() is not None:
+        return
+    p.send_signal(signal.SIGTERM)
+    try:
+        rc = p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        raise Fail("vhd did not stop on SIGTERM")
+    check(rc == 0, "vhd exited %d after SIGTERM" % rc)
+
+
 def stop_all(procs, sig=signal.SIGTERM, grace=10):
     """stop() each in turn; with grace 0, SIGKILL them all first, then reap them."""
     if grace:

@@ -294,16 +294,10 @@ def stream():
         st = out[0] if rc == 0 and out else {}
         t.check(st.get("state") == "up", "the link is up at the end (state %s, %s reconnects)"
                 % (st.get("state"), st.get("reconnects")))
-        p = subprocess.run(vhctl + ["console", "log"], stdin=subprocess.DEVNULL, capture_output=True,
-                           text=True, timeout=30)
-        t.check("management link silent" not in p.stdout,
+        t.check("management link silent" not in d.target_log(),
                 "the target never fell back to text mode (heartbeat_ms = 0 in vhd's Hello)")
     finally:
-        for p in side:
-            if p.poll() is None:
-                p.terminate()
-                p.wait(10)
-        d.stop()
+        d.stop(side)
 
 
 GUARD_NS = 500000  # MGMT_GUARD_NS (hypervisor/core/inc/core/mgmt.h)
@@ -348,9 +342,7 @@ def units():
         t.check(0 < per_msg <= STATS_VCPUS, "at most %d VCPUs per message (%d)" % (STATS_VCPUS, per_msg))
         t.check(len(seen) == 9, "every VCPU reported across messages (%d of 9)" % len(seen))
         time.sleep(1.5)  # the next per-second report of the spans
-        p = subprocess.run(vhctl + ["console", "log"], stdin=subprocess.DEVNULL, capture_output=True,
-                           text=True, timeout=30)
-        spans = re.findall(r"trace: span unit n (\d+) avg (\d+) max (\d+) cycles", p.stdout)
+        spans = re.findall(r"trace: span unit n (\d+) avg (\d+) max (\d+) cycles", d.target_log())
         if not t.check(spans, "vh's tracing reports the units of agent work"):
             return
         n, avg, mx = (int(x) for x in spans[-1])
@@ -359,11 +351,7 @@ def units():
         t.check(mx < GUARD_NS, "the longest unit of agent work (%.1f us) fits the %d us guard"
                 % (mx / 1e3, GUARD_NS // 1000))
     finally:
-        for p in side:
-            if p.poll() is None:
-                p.terminate()
-                p.wait(10)
-        d.stop()
+        d.stop(side)
 
 
 TESTS = {"vhctl": vhctl_flow, "garbage": garbage, "stream": stream, "units": units}

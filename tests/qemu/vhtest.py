@@ -164,7 +164,18 @@ class Vhd:
             time.sleep(0.5)
         return False
 
-    def stop(self):
+    def target_log(self):
+        """The target's log channel as vhd keeps it (`vhctl console log`, not followed)."""
+        p = subprocess.run([os.path.join(BUILD, "cli", "vhctl"), "-s", self.sock, "console", "log"],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+        return p.stdout
+
+    def stop(self, side=()):
+        """Stop the processes in `side` (vhctl followers) that still run, then vhd."""
+        for p in side:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(10)
         self.proc.terminate()
         try:
             self.proc.wait(10)

@@ -157,14 +157,11 @@ static bool sbi_dbcn(struct vcpu *v, unsigned long fid, unsigned long a0, unsign
         ret(v, SBI_ERR_INVALID_PARAM, 0);
         return false;
     }
-    /* A bounded part per call, as the SBI allows (the guest writes the
-     * rest), and after this CPU's imminent release (see hc_console). */
-    if (v->kind == VCPU_BE && sched_release_near(this_cpu(), arch_time_now())) {
-        arch_vcpu_hcall_restart(v);
+    /* A bounded part per call, as the SBI allows (the guest writes the rest). */
+    uint64_t n = a0;
+    if (hcall_console_waits(this_cpu(), v, p, &n)) {
         return true;
     }
-    unsigned long n = a0 < VUART_PUTS_MAX ? a0 : VUART_PUTS_MAX;
-    vuart_puts(v->adu, p, n);
     ret(v, SBI_SUCCESS, n);
     return false;
 }
