@@ -70,8 +70,11 @@ void boot_main(unsigned long hartid, unsigned long dtb)
     uint32_t self = platform_cpu_of_hart(hartid);
     struct cpu *c = cpu_setup(self, stack_top_of_sp());
     platform_console_init();
-    vh_log("vh %s: scenario '%s', %u CPU(s), %u ADU(s), quantum %lu us", VH_VERSION,
-           vh_cfg.name, vh_cfg.ncpus, vh_cfg.nadus, vh_cfg.quantum_ns / 1000);
+    platform_init();
+    vh_log("vh %s: scenario '%s', %u CPU(s), %u ADU(s), quantum %lu us%s", VH_VERSION,
+           vh_cfg.name, vh_cfg.ncpus, vh_cfg.nadus, vh_cfg.quantum_ns / 1000,
+           platform_cpus_serialised() && vh_cfg.ncpus > 1 ? " (CPUs emulated one after another)"
+                                                           : "");
     if (self >= vh_cfg.ncpus) {
         vh_panic("booted on hart %lu, but the scenario has only %u CPU(s)", hartid, vh_cfg.ncpus);
     }

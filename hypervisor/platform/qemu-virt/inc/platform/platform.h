@@ -31,12 +31,16 @@ static inline uint64_t platform_ns_per_tick(void)
 /*
  * True when the CPUs are emulated one after another (QEMU TCG round robin,
  * as with -icount), so the scheduler helps the emulator switch CPUs at RT
- * releases (see sched.c).  A real board returns false.
+ * releases (see sched.c).  A real board returns false; on QEMU virt,
+ * platform_init() finds out (emu.c).
  */
+extern int qemu_virt_serialised;
 static inline int platform_cpus_serialised(void)
 {
-    return 1;
+    return qemu_virt_serialised;
 }
+/* Boot CPU, before the scheduler starts: learn what the board needs. */
+void platform_init(void);
 
 void platform_console_init(void);
 void platform_console_putc(char c);
